@@ -1,0 +1,144 @@
+// Whole-file I/O on POSIX calls, so every failure can be reported with errno and path.
+#include "format/atomic_file.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace v8snap {
+namespace {
+
+absl::Status ErrnoStatus(int err, absl::string_view what, const std::string& path) {
+  std::string message = absl::StrCat(what, " '", path, "': ", std::strerror(err));
+  switch (err) {
+    case ENOENT:
+    case ENOTDIR:
+      return absl::NotFoundError(message);
+    case EACCES:
+    case EPERM:
+      return absl::PermissionDeniedError(message);
+    default:
+      return absl::InternalError(message);
+  }
+}
+
+std::string DirName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return ".";
+  if (slash == 0) return "/";
+  return path.substr(0, slash);
+}
+
+std::string BaseName(const std::string& path) {
+  size_t slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+constexpr absl::string_view kTempInfix = ".tmp-";
+
+}  // namespace
+
+absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
+  // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; checked below.
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return ErrnoStatus(err, "cannot stat", path);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    const char* what = S_ISDIR(st.st_mode)    ? "a directory"
+                       : S_ISFIFO(st.st_mode) ? "a FIFO"
+                                              : "not a regular file";
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", path, "' is ", what, "; expected a regular file"));
+  }
+  std::string contents;
+  contents.resize(static_cast<size_t>(st.st_size));
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = read(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      return ErrnoStatus(err, "cannot read", path);
+    }
+    if (n == 0) break;  // The file shrank while being read.
+    done += static_cast<size_t>(n);
+  }
+  contents.resize(done);
+  close(fd);
+  return contents;
+}
+
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) {
+  static std::atomic<int> counter{0};
+  std::string temp = absl::StrCat(path, kTempInfix, getpid(), "-", counter++);
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0) return ErrnoStatus(errno, "cannot create", temp);
+  auto fail = [&](int err, absl::string_view what) {
+    close(fd);
+    unlink(temp.c_str());
+    return ErrnoStatus(err, what, temp);
+  };
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(errno, "cannot write");
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0) return fail(errno, "cannot fsync");
+  if (close(fd) != 0) {
+    int err = errno;
+    unlink(temp.c_str());
+    return ErrnoStatus(err, "cannot close", temp);
+  }
+  if (rename(temp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    unlink(temp.c_str());
+    return ErrnoStatus(err, "cannot rename temp file onto", path);
+  }
+  // Make the rename itself durable.
+  int dir_fd = open(DirName(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
+  }
+  return absl::OkStatus();
+}
+
+void RemoveStaleTempFiles(const std::string& path) {
+  std::string dir = DirName(path);
+  std::string prefix = absl::StrCat(BaseName(path), kTempInfix);
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (struct dirent* entry = readdir(d)) {
+    absl::string_view name = entry->d_name;
+    if (!absl::StartsWith(name, prefix)) continue;
+    absl::string_view rest = name.substr(prefix.size());
+    int pid = 0;
+    if (!absl::SimpleAtoi(rest.substr(0, rest.find('-')), &pid) || pid <= 0) continue;
+    // kill(pid, 0) fails with ESRCH when no such process exists: its temp file is an orphan.
+    if (pid != getpid() && kill(pid, 0) != 0 && errno == ESRCH) {
+      unlink(absl::StrCat(dir, "/", name).c_str());
+    }
+  }
+  closedir(d);
+}
+
+}  // namespace v8snap

@@ -1,0 +1,29 @@
+// Whole-file reads with precise errors, and atomic writes (temp file + fsync + rename).
+#ifndef V8SNAP_FORMAT_ATOMIC_FILE_H_
+#define V8SNAP_FORMAT_ATOMIC_FILE_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace v8snap {
+
+// Reads a regular file. Refuses directories, devices and FIFOs (kInvalidArgument) rather than
+// blocking on them; a missing file is kNotFound, an unreadable one kPermissionDenied. Every
+// message names the path.
+absl::StatusOr<std::string> ReadFileToString(const std::string& path);
+
+// Writes `contents` to a temp file in the same folder as `path` ("path.tmp-<pid>-<n>"), fsyncs
+// it, renames it over `path` and fsyncs the folder. On any failure the temp file is removed and
+// `path` is untouched.
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
+
+// Removes temp files that a killed earlier write to `path` left behind ("path.tmp-*" whose
+// writer process no longer exists).
+void RemoveStaleTempFiles(const std::string& path);
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_FORMAT_ATOMIC_FILE_H_

@@ -1,0 +1,115 @@
+// Encoding, decoding and verified reading/writing of the blob + sidecar pair.
+#include "format/snapshot_files.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "format/atomic_file.h"
+#include "format/content_hash.h"
+#include "format/status_macros.h"
+
+namespace v8snap {
+
+std::string SidecarPathFor(const std::string& blob_path) {
+  return absl::StrCat(blob_path, ".sidecar.pb");
+}
+
+std::string EncodeSidecar(const Sidecar& sidecar) {
+  SidecarFile file;
+  file.set_magic(std::string(kSidecarMagic));
+  file.set_format_version(kSidecarFormatVersion);
+  std::string payload;
+  // Deterministic: map fields (none today) and unknown fields serialize in a fixed order.
+  {
+    google::protobuf::io::StringOutputStream stream(&payload);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    sidecar.SerializeToCodedStream(&coded);
+  }
+  file.set_payload_xxh3_128(Xxh3Hex(payload));
+  file.set_payload(std::move(payload));
+  return file.SerializeAsString();
+}
+
+absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string& path) {
+  auto corrupt = [&](absl::string_view what) {
+    return absl::DataLossError(absl::StrCat(
+        "sidecar '", path, "' is corrupt: ", what,
+        ". Rebuild the snapshot with snapshot_builder to get a matching blob and sidecar."));
+  };
+  if (bytes.empty()) return corrupt("the file is empty");
+  SidecarFile file;
+  if (!file.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return corrupt("it is not a v8snap sidecar envelope (protobuf parse failed)");
+  }
+  if (file.magic() != kSidecarMagic) {
+    return corrupt(absl::StrCat("expected magic '", kSidecarMagic, "', found '",
+                                absl::CEscape(file.magic()), "'"));
+  }
+  if (file.format_version() != kSidecarFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "sidecar '", path, "' has format version ", file.format_version(),
+        ", but this v8snap reads version ", kSidecarFormatVersion,
+        ". Rebuild the snapshot with this version of snapshot_builder."));
+  }
+  std::string actual = Xxh3Hex(file.payload());
+  if (actual != file.payload_xxh3_128()) {
+    return corrupt(absl::StrCat("payload checksum is ", actual, ", the envelope records ",
+                                file.payload_xxh3_128()));
+  }
+  Sidecar sidecar;
+  if (!sidecar.ParseFromString(file.payload())) {
+    return corrupt("the payload is not a valid Sidecar message");
+  }
+  return sidecar;
+}
+
+absl::Status WriteSnapshotPair(const std::string& blob_path, absl::string_view blob,
+                               Sidecar sidecar) {
+  sidecar.mutable_blob()->set_size(blob.size());
+  sidecar.mutable_blob()->set_xxh3_128(Xxh3Hex(blob));
+  std::string sidecar_path = SidecarPathFor(blob_path);
+  RemoveStaleTempFiles(blob_path);
+  RemoveStaleTempFiles(sidecar_path);
+  std::string encoded = EncodeSidecar(sidecar);
+  RETURN_IF_ERROR(WriteFileAtomically(blob_path, blob));
+  return WriteFileAtomically(sidecar_path, encoded);
+}
+
+absl::Status VerifyBlobMatchesSidecar(absl::string_view blob, const Sidecar& sidecar,
+                                      const std::string& blob_path) {
+  const std::string fix = absl::StrCat(
+      " The blob and its sidecar are not from the same build (or one is corrupt): rebuild both "
+      "with snapshot_builder, or copy them together.");
+  if (blob.size() != sidecar.blob().size()) {
+    return absl::DataLossError(absl::StrCat("snapshot blob '", blob_path, "' is ", blob.size(),
+                                            " bytes, but its sidecar records ",
+                                            sidecar.blob().size(), " bytes.", fix));
+  }
+  std::string actual = Xxh3Hex(blob);
+  if (actual != sidecar.blob().xxh3_128()) {
+    return absl::DataLossError(absl::StrCat("snapshot blob '", blob_path, "' has XXH3-128 ",
+                                            actual, ", but its sidecar records ",
+                                            sidecar.blob().xxh3_128(), ".", fix));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<SnapshotPair> ReadSnapshotPair(const std::string& blob_path) {
+  std::string sidecar_path = SidecarPathFor(blob_path);
+  auto sidecar_bytes = ReadFileToString(sidecar_path);
+  if (absl::IsNotFound(sidecar_bytes.status())) {
+    return absl::NotFoundError(absl::StrCat(
+        "no sidecar at '", sidecar_path, "': v8snap only loads blobs written by snapshot_builder, "
+        "which writes the sidecar next to the blob. ", sidecar_bytes.status().message()));
+  }
+  RETURN_IF_ERROR(sidecar_bytes.status());
+  SnapshotPair pair;
+  ASSIGN_OR_RETURN(pair.sidecar, DecodeSidecar(*sidecar_bytes, sidecar_path));
+  ASSIGN_OR_RETURN(pair.blob, ReadFileToString(blob_path));
+  RETURN_IF_ERROR(VerifyBlobMatchesSidecar(pair.blob, pair.sidecar, blob_path));
+  return pair;
+}
+
+}  // namespace v8snap

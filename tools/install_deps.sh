@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Installs everything v8snap needs to build and test; a no-op when all is already there.
+#
+# V8 comes from Debian's libnode108 + libnode-dev (Node 18's V8 10.2). Those packages conflict
+# with a nodesource `nodejs`, so they are not installed: they are fetched with `apt-get download`
+# and unpacked with `dpkg -x` into third_party/v8/ (ignored by git); the tools link to
+# libnode.so.108 there through an rpath. Their runtime libraries are ordinary apt packages.
+set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+v8_dir="$root/third_party/v8"
+
+apt_packages=(
+  # build tools
+  generate-ninja ninja-build pkg-config g++ protobuf-compiler
+  # libraries linked by v8snap
+  libabsl-dev libprotobuf-dev libcli11-dev libxxhash-dev libuv1-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # libnode108's own runtime dependencies
+  libuv1 libicu72 libssl3 libc-ares2 libnghttp2-14 libbrotli1 zlib1g
+)
+
+missing=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+sudo_cmd=()
+[ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
+
+updated=0
+apt_update_once() {
+  if [ "$updated" -eq 0 ]; then
+    "${sudo_cmd[@]}" apt-get update -qq
+    updated=1
+  fi
+}
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "install_deps: installing ${missing[*]}"
+  apt_update_once
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+fi
+
+if [ ! -f "$v8_dir/.complete" ]; then
+  echo "install_deps: fetching V8 (libnode108, libnode-dev) into third_party/v8"
+  apt_update_once
+  tmp="$(mktemp -d)"
+  trap 'rm -rf "$tmp"' EXIT
+  (cd "$tmp" && apt-get download -qq libnode108 libnode-dev)
+  rm -rf "$v8_dir"
+  mkdir -p "$v8_dir"
+  for deb in "$tmp"/*.deb; do dpkg -x "$deb" "$v8_dir"; done
+  # libnode-dev ships libnode.so as a link to the versioned library; keep both names working.
+  lib="$v8_dir/usr/lib/x86_64-linux-gnu"
+  [ -e "$lib/libnode.so" ] || ln -s libnode.so.108 "$lib/libnode.so"
+  touch "$v8_dir/.complete"
+fi
