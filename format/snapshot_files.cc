@@ -66,13 +66,13 @@ absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string
 }
 
 absl::Status WriteSnapshotPair(const std::string& blob_path, absl::string_view blob,
-                               Sidecar sidecar) {
-  sidecar.mutable_blob()->set_size(blob.size());
-  sidecar.mutable_blob()->set_xxh3_128(Xxh3Hex(blob));
+                               Sidecar* sidecar) {
+  sidecar->mutable_blob()->set_size(blob.size());
+  sidecar->mutable_blob()->set_xxh3_128(Xxh3Hex(blob));
   std::string sidecar_path = SidecarPathFor(blob_path);
   RemoveStaleTempFiles(blob_path);
   RemoveStaleTempFiles(sidecar_path);
-  std::string encoded = EncodeSidecar(sidecar);
+  std::string encoded = EncodeSidecar(*sidecar);
   RETURN_IF_ERROR(WriteFileAtomically(blob_path, blob));
   return WriteFileAtomically(sidecar_path, encoded);
 }

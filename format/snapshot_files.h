@@ -27,11 +27,11 @@ std::string EncodeSidecar(const Sidecar& sidecar);
 // another format version is kFailedPrecondition.
 absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string& path);
 
-// Fills sidecar.blob (size and hash), then writes the blob and the sidecar, each atomically.
+// Fills sidecar->blob (size and hash), then writes the blob and the sidecar, each atomically.
 // The blob is renamed into place first: a build killed between the two renames leaves a pair
 // whose hashes disagree, which every reader refuses, never a pair that loads wrongly.
 absl::Status WriteSnapshotPair(const std::string& blob_path, absl::string_view blob,
-                               Sidecar sidecar);
+                               Sidecar* sidecar);
 
 struct SnapshotPair {
   std::string blob;

@@ -31,10 +31,11 @@ class SnapshotFilesTest : public ::testing::Test {
 
   std::string dir_;
   std::string blob_path_;
+  Sidecar sidecar_ = SampleSidecar();
 };
 
 TEST_F(SnapshotFilesTest, RoundTripsAPair) {
-  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "blob-bytes", SampleSidecar()).ok());
+  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "blob-bytes", &sidecar_).ok());
   auto pair = ReadSnapshotPair(blob_path_);
   ASSERT_TRUE(pair.ok()) << pair.status();
   EXPECT_EQ(pair->blob, "blob-bytes");
@@ -72,7 +73,7 @@ TEST_F(SnapshotFilesTest, OtherFormatVersionIsNamed) {
 }
 
 TEST_F(SnapshotFilesTest, BlobFromAnotherBuildIsRefused) {
-  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "blob-one", SampleSidecar()).ok());
+  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "blob-one", &sidecar_).ok());
   ASSERT_TRUE(WriteFileAtomically(blob_path_, "blob-two").ok());
   auto pair = ReadSnapshotPair(blob_path_);
   ASSERT_FALSE(pair.ok());

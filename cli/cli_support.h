@@ -1,0 +1,38 @@
+// What the three command-line tools share: exit codes, error printing, --version text, and
+// running a CLI11 app with the documented exit codes (0 ok, 1 failure, 2 usage).
+#ifndef V8SNAP_CLI_CLI_SUPPORT_H_
+#define V8SNAP_CLI_CLI_SUPPORT_H_
+
+#include <string>
+
+#include "CLI/CLI.hpp"
+#include "absl/status/status.h"
+
+namespace v8snap {
+
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitFailure = 1,
+  kExitUsage = 2,
+};
+
+// "snapshot_builder 0.1.0 (v8snap), V8 10.2.154.26-node.37"
+std::string VersionText(const std::string& tool);
+
+// Adds --version to `app`, printing VersionText(tool).
+void AddVersionFlag(CLI::App& app, const std::string& tool);
+
+// Prints "tool: error: message" to stderr (multi-line messages kept as they are).
+void PrintError(const std::string& tool, const absl::Status& status);
+void PrintError(const std::string& tool, const std::string& message);
+
+// Parses argv; on --help/--version prints and returns kExitOk, on a usage error prints it and
+// returns kExitUsage; returns -1 when the caller should go on.
+int ParseOrExit(CLI::App& app, int argc, char** argv);
+
+// True when stderr is a terminal and NO_COLOR is unset.
+bool UseColor(int fd);
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_CLI_CLI_SUPPORT_H_

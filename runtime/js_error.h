@@ -1,0 +1,31 @@
+// Turning a caught JS exception into the one message format every v8snap tool prints:
+//   path:line:col: Uncaught TypeError: message
+//       at frame (path:line:col)
+#ifndef V8SNAP_RUNTIME_JS_ERROR_H_
+#define V8SNAP_RUNTIME_JS_ERROR_H_
+
+#include <functional>
+#include <string>
+
+#include "v8-context.h"
+#include "v8-exception.h"
+#include "v8-isolate.h"
+
+namespace v8snap {
+
+// Maps a script's resource name ("ext:console/console.js", "file:///x/y.js") to what a person
+// should see (the manifest-relative source path, a plain file path). Identity when empty.
+using ScriptNameMapper = std::function<std::string(const std::string&)>;
+
+// Formats `exception` (with `message` for the location, which may be empty). Never throws.
+std::string FormatJsException(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                              v8::Local<v8::Value> exception, v8::Local<v8::Message> message,
+                              const ScriptNameMapper& mapper = nullptr);
+
+// Same, from a TryCatch that caught something.
+std::string FormatTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                           const v8::TryCatch& try_catch, const ScriptNameMapper& mapper = nullptr);
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_RUNTIME_JS_ERROR_H_

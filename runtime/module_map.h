@@ -1,0 +1,97 @@
+// The ES module map of one isolate: extension modules ("ext:<extension>/<file>"), lazy extension
+// modules (kept as source, compiled on first import), and user modules loaded from files
+// ("file:///abs/path.js"). Answers V8's resolve, dynamic-import and import.meta callbacks.
+//
+// Usage: create one per isolate after the context exists, Install() it, then Compile/Adopt modules
+// and InstantiateAndEvaluate a root. Lives as long as the isolate's context.
+#ifndef V8SNAP_RUNTIME_MODULE_MAP_H_
+#define V8SNAP_RUNTIME_MODULE_MAP_H_
+
+#include <map>
+#include <string>
+#include <unordered_map>
+
+#include "absl/status/statusor.h"
+#include "runtime/js_error.h"
+#include "v8-context.h"
+#include "v8-persistent-handle.h"
+#include "v8-promise.h"
+#include "v8-script.h"
+
+namespace v8snap {
+
+class ModuleMap {
+ public:
+  // `allow_files`: whether relative, absolute and file:// specifiers may load from disk (the
+  // runtime's user code; never while building a snapshot).
+  ModuleMap(v8::Isolate* isolate, v8::Local<v8::Context> context, bool allow_files);
+  ~ModuleMap();
+  ModuleMap(const ModuleMap&) = delete;
+  ModuleMap& operator=(const ModuleMap&) = delete;
+
+  // Makes this map the one V8's module callbacks use for `isolate` (isolate data slot).
+  void Install();
+  static ModuleMap* From(v8::Isolate* isolate);
+
+  // Compiles and records a module under `name` (a specifier or a file URL). Errors are formatted
+  // JS errors with file:line:col.
+  absl::StatusOr<v8::Local<v8::Module>> Compile(const std::string& name, const std::string& source);
+
+  // Records a module that already exists (deserialized from a snapshot).
+  void Adopt(const std::string& name, v8::Local<v8::Module> module);
+
+  // Records a lazy module's source; it is compiled the first time something imports it.
+  void AddLazySource(const std::string& name, std::string source);
+
+  // Instantiates `module` (resolving its imports through this map) and evaluates it. Returns the
+  // evaluation promise (modules may use top-level await).
+  absl::StatusOr<v8::Local<v8::Promise>> InstantiateAndEvaluate(v8::Local<v8::Module> module);
+
+  // Loads a user module from a file path (compiles it, resolving nothing yet).
+  absl::StatusOr<v8::Local<v8::Module>> LoadFile(const std::string& path);
+
+  // Names of everything compiled or adopted, and lazy names, in sorted order.
+  std::map<std::string, bool> Names() const;  // name -> is lazy and not yet compiled
+
+  v8::Local<v8::Module> Find(const std::string& name) const;
+
+  // The source of a lazy module not yet compiled; nullptr otherwise.
+  const std::string* LazySource(const std::string& name) const;
+
+  // How script names appear in error messages (default: DisplayName).
+  void SetNameMapper(ScriptNameMapper mapper) { mapper_ = std::move(mapper); }
+
+  // file:///abs → /abs; other names unchanged. For messages.
+  static std::string DisplayName(const std::string& name);
+
+ private:
+  // Resolves `specifier` imported by the module named `referrer` to a module name.
+  absl::StatusOr<std::string> ResolveName(const std::string& specifier,
+                                          const std::string& referrer) const;
+  // Finds or loads (lazy source or file) the module called `name`; throws into JS on failure.
+  v8::MaybeLocal<v8::Module> FetchForImport(const std::string& name);
+  std::string NameOf(v8::Local<v8::Module> module) const;
+
+  static v8::MaybeLocal<v8::Module> ResolveCallback(v8::Local<v8::Context> context,
+                                                    v8::Local<v8::String> specifier,
+                                                    v8::Local<v8::FixedArray> import_assertions,
+                                                    v8::Local<v8::Module> referrer);
+  static v8::MaybeLocal<v8::Promise> DynamicImportCallback(
+      v8::Local<v8::Context> context, v8::Local<v8::Data> host_defined_options,
+      v8::Local<v8::Value> resource_name, v8::Local<v8::String> specifier,
+      v8::Local<v8::FixedArray> import_assertions);
+  static void ImportMetaCallback(v8::Local<v8::Context> context, v8::Local<v8::Module> module,
+                                 v8::Local<v8::Object> meta);
+
+  v8::Isolate* isolate_;
+  v8::Global<v8::Context> context_;
+  bool allow_files_;
+  std::map<std::string, v8::Global<v8::Module>> modules_;
+  std::unordered_multimap<int, std::string> names_by_hash_;
+  std::map<std::string, std::string> lazy_sources_;
+  ScriptNameMapper mapper_ = &ModuleMap::DisplayName;
+};
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_RUNTIME_MODULE_MAP_H_

@@ -1,0 +1,58 @@
+// Layout computation: extension order, then declaration order, gives op ids and reference indexes.
+#include "runtime/snapshot_layout.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+
+namespace v8snap {
+
+absl::StatusOr<RuntimeLayout> ComputeLayout(const std::vector<std::string>& extensions,
+                                            const ExtensionRegistry& registry) {
+  RuntimeLayout result;
+  absl::flat_hash_map<std::string, std::string> op_owner;
+  absl::flat_hash_map<intptr_t, std::string> reference_owner;
+
+  for (const std::string& extension : extensions) {
+    result.layout.add_extensions(extension);
+    const ExtensionDecl* decl = registry.Find(extension);
+    if (decl == nullptr) continue;
+    for (const OpDecl& op : decl->ops) {
+      auto [owner, inserted] = op_owner.emplace(op.name, extension);
+      if (!inserted) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("op '", op.name, "' is declared by both extension '", owner->second,
+                         "' and extension '", extension, "'; op names must be unique: rename one."));
+      }
+      std::string reference_name = absl::StrCat(extension, ".", op.name);
+      auto address = reinterpret_cast<intptr_t>(op.callback);
+      auto [other, fresh] = reference_owner.emplace(address, reference_name);
+      if (!fresh) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "external references '", other->second, "' and '", reference_name,
+            "' have the same address: each op needs its own C++ function (was the binary "
+            "linked with identical-code folding?)."));
+      }
+
+      OpRecord* record = result.layout.add_ops();
+      record->set_id(static_cast<uint32_t>(result.ops.size()));
+      record->set_name(op.name);
+      record->set_extension(extension);
+      record->set_arity(op.arity);
+      record->set_is_async(op.mode == OpMode::kAsync);
+      record->add_external_reference_indexes(
+          static_cast<uint32_t>(result.external_references.size()));
+
+      ExternalReferenceRecord* reference = result.layout.add_external_references();
+      reference->set_index(static_cast<uint32_t>(result.external_references.size()));
+      reference->set_name(std::move(reference_name));
+      reference->set_kind(ExternalReferenceRecord::OP_CALLBACK);
+
+      result.external_references.push_back(address);
+      result.ops.push_back(&op);
+    }
+  }
+  result.external_references.push_back(0);
+  return result;
+}
+
+}  // namespace v8snap

@@ -1,0 +1,49 @@
+// Builds a snapshot from a manifest: loads and checks it, computes the layout, evaluates the
+// extensions inside V8's SnapshotCreator, and writes the blob and its sidecar atomically.
+//
+// Usage:
+//   BuildOptions options;
+//   options.manifest_path = "manifests/default.textproto";
+//   options.out_path = "out/default.bin";
+//   absl::StatusOr<BuildSummary> summary = BuildSnapshot(options);
+//
+// The extensions that can be bound are those registered in this binary (ExtensionRegistry).
+#ifndef V8SNAP_SNAPSHOT_BUILDER_SNAPSHOT_BUILDER_H_
+#define V8SNAP_SNAPSHOT_BUILDER_SNAPSHOT_BUILDER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "format/sidecar.pb.h"
+
+namespace v8snap {
+
+struct BuildOptions {
+  std::string manifest_path;
+  std::string out_path;
+  // Added after the flags that make builds reproducible (see DeterministicV8Flags()).
+  std::vector<std::string> extra_v8_flags;
+  // Keep compiled function code in the blob (faster first calls, bigger blob) or clear it.
+  bool keep_code_cache = false;
+  // Print one line per extension and a summary to stderr.
+  bool verbose = false;
+};
+
+struct BuildSummary {
+  Sidecar sidecar;  // as written
+  int64_t blob_bytes = 0;
+  int64_t sidecar_bytes = 0;
+  double seconds = 0;
+};
+
+// The V8 flags every build starts with: --predictable (and fixed seeds) so that the same
+// manifest and binary give byte-identical blobs.
+std::vector<std::string> DeterministicV8Flags();
+
+absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options);
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_SNAPSHOT_BUILDER_SNAPSHOT_BUILDER_H_
