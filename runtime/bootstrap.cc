@@ -75,6 +75,16 @@ ScriptNameMapper SourcePathMapper(const std::vector<LoadedExtension>& extensions
 absl::Status InstallOps(v8::Isolate* isolate, v8::Local<v8::Context> context,
                         const RuntimeLayout& layout) {
   v8::HandleScope scope(isolate);
+  // V8 leaves Error.stackTraceLimit unset in a context made for a snapshot, so errors thrown
+  // while building, and every error of a runtime loaded from the snapshot, would have no stack.
+  v8::Local<v8::Value> error_constructor;
+  if (!context->Global()->Get(context, V8String(isolate, "Error")).ToLocal(&error_constructor) ||
+      !error_constructor->IsObject() ||
+      error_constructor.As<v8::Object>()
+          ->Set(context, V8String(isolate, "stackTraceLimit"), v8::Integer::New(isolate, 10))
+          .IsNothing()) {
+    return absl::InternalError("could not set Error.stackTraceLimit");
+  }
   v8::Local<v8::Object> v8snap_object, core, ops;
   if (!EnsureObject(context, context->Global(), "v8snap").ToLocal(&v8snap_object) ||
       !EnsureObject(context, v8snap_object, "core").ToLocal(&core) ||

@@ -20,14 +20,16 @@ std::string Mapped(const ScriptNameMapper& mapper, const std::string& name) {
 // Frames name scripts by resource name ("(ext:console/console.js:12:3)"); show the same mapped
 // names as the location line does.
 std::string MapFrameNames(const ScriptNameMapper& mapper, std::string frames) {
-  size_t pos = 0;
-  while ((pos = frames.find("ext:", pos)) != std::string::npos) {
-    size_t end = frames.find(':', pos + 4);
-    if (end == std::string::npos) break;
-    std::string name = frames.substr(pos, end - pos);
-    std::string shown = mapper(name);
-    frames.replace(pos, name.size(), shown);
-    pos += shown.size();
+  for (const std::string scheme : {"ext:", "file://"}) {
+    size_t pos = 0;
+    while ((pos = frames.find(scheme, pos)) != std::string::npos) {
+      size_t end = frames.find(':', pos + scheme.size());
+      if (end == std::string::npos) break;
+      std::string name = frames.substr(pos, end - pos);
+      std::string shown = mapper(name);
+      frames.replace(pos, name.size(), shown);
+      pos += shown.size();
+    }
   }
   return frames;
 }

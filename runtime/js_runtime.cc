@@ -147,15 +147,19 @@ void JsRuntime::PromiseRejectCallback(v8::PromiseRejectMessage message) {
       break;
     }
     case v8::kPromiseHandlerAddedAfterReject:
-      for (auto it = self->unhandled_.begin(); it != self->unhandled_.end(); ++it) {
-        if (it->first.Get(isolate) == promise) {
-          self->unhandled_.erase(it);
-          break;
-        }
-      }
+      self->ForgetRejection(promise);
       break;
     default:
       break;
+  }
+}
+
+void JsRuntime::ForgetRejection(v8::Local<v8::Promise> promise) {
+  for (auto it = unhandled_.begin(); it != unhandled_.end(); ++it) {
+    if (it->first.Get(isolate_) == promise) {
+      unhandled_.erase(it);
+      return;
+    }
   }
 }
 
@@ -193,6 +197,7 @@ absl::Status JsRuntime::RunMainModule(const std::string& path) {
   v8::Local<v8::Promise> promise = *evaluation;
   // A rejected main module is reported as its own uncaught error, not as an unhandled rejection.
   promise->MarkAsHandled();
+  ForgetRejection(promise);
   RETURN_IF_ERROR(RunEventLoop());
   if (promise->State() == v8::Promise::kRejected) {
     v8::Local<v8::Value> reason = promise->Result();

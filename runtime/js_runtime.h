@@ -68,6 +68,7 @@ class JsRuntime {
   absl::Status CreateIsolate(v8::StartupData* blob);
   absl::Status AdoptSnapshotModules(const Sidecar& sidecar);
   absl::Status TakeUnhandledRejection();
+  void ForgetRejection(v8::Local<v8::Promise> promise);
   static void PromiseRejectCallback(v8::PromiseRejectMessage message);
 
   RuntimeLayout layout_;

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
                  "clear: drop it")
       ->check(CLI::IsMember({"keep", "clear"}))
       ->capture_default_str();
+  app.add_option("--depfile", options.depfile_path,
+                 "Also write a depfile (OUT: manifest sources...) for ninja or make");
   app.add_flag("--verbose,-v", options.verbose, "One line per extension and a summary on stderr");
   if (int code = ParseOrExit(app, argc, argv); code >= 0) return code;
 

@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_replace.h"
+#include "format/atomic_file.h"
 #include "format/content_hash.h"
 #include "format/manifest_loader.h"
 #include "format/snapshot_files.h"
@@ -121,6 +123,17 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
   return blob;
 }
 
+// "out: in1 in2 ..." with spaces escaped, as ninja and make read it.
+std::string Depfile(const std::string& out_path, const LoadedManifest& manifest) {
+  auto escape = [](const std::string& path) { return absl::StrReplaceAll(path, {{" ", "\\ "}}); };
+  std::string text = absl::StrCat(escape(out_path), ":", " ", escape(manifest.path));
+  for (const auto& extension : manifest.extensions) {
+    for (const auto& source : extension.sources) absl::StrAppend(&text, " ", escape(source.resolved_path));
+  }
+  absl::StrAppend(&text, "\n");
+  return text;
+}
+
 }  // namespace
 
 std::vector<std::string> DeterministicV8Flags() {
@@ -153,6 +166,9 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   Sidecar sidecar = DescribeBuild(options, manifest, layout, flags, registry);
   ASSIGN_OR_RETURN(std::string blob, CreateBlob(options, manifest, layout, sidecar));
   RETURN_IF_ERROR(WriteSnapshotPair(options.out_path, blob, &sidecar));
+  if (!options.depfile_path.empty()) {
+    RETURN_IF_ERROR(WriteFileAtomically(options.depfile_path, Depfile(options.out_path, manifest)));
+  }
 
   BuildSummary summary;
   summary.blob_bytes = static_cast<int64_t>(blob.size());

@@ -29,6 +29,9 @@ struct BuildOptions {
   bool keep_code_cache = false;
   // Print one line per extension and a summary to stderr.
   bool verbose = false;
+  // When set, a Makefile-style depfile listing the manifest and every source it names, so a
+  // build system re-runs the builder exactly when one of them changes (build/v8_snapshot.gni).
+  std::string depfile_path;
 };
 
 struct BuildSummary {

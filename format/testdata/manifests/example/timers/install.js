@@ -1,0 +1,2 @@
+// Installs the timer globals.
+globalThis.__timersInstalled = true;

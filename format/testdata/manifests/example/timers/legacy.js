@@ -1,0 +1,2 @@
+// Rarely used timer helpers, evaluated on first import.
+export const legacy = true;

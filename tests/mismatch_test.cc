@@ -1,0 +1,221 @@
+// End to end: every way a snapshot can disagree with the runtime is refused before V8 runs,
+// with the culprit, its position, both sides and the fix. Mismatches of extension order come from
+// real manifests; op- and reference-level ones from a sidecar of "another build" (rewritten here
+// with a valid checksum, exactly what a builder linked with other ops would have written).
+#include <functional>
+
+#include "format/atomic_file.h"
+#include "format/snapshot_files.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/tool_runner.h"
+
+namespace v8snap::testing {
+namespace {
+
+using ::testing::HasSubstr;
+
+class MismatchTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ToolResult build = RunTool("snapshot_builder",
+                               {"--manifest", SourcePath("tests/fixtures/core_console.textproto"),
+                                "--out", Snap()});
+    ASSERT_EQ(build.exit_code, 0) << build.err;
+    script_ = tmp_.Write("main.js", "console.log('ran');");
+  }
+  std::string Snap() const { return tmp_.path() + "/snap.bin"; }
+  ToolResult RunWith(const std::string& manifest) {
+    return RunTool("snapshot_run",
+                   {"--snapshot", Snap(), "--manifest", SourcePath(manifest), script_});
+  }
+  ToolResult RunMatching() { return RunWith("tests/fixtures/core_console.textproto"); }
+  void RewriteSidecar(const std::function<void(Sidecar&)>& change) {
+    std::string path = SidecarPathFor(Snap());
+    auto sidecar = DecodeSidecar(*ReadFileToString(path), path);
+    ASSERT_TRUE(sidecar.ok()) << sidecar.status();
+    change(*sidecar);
+    ASSERT_TRUE(WriteFileAtomically(path, EncodeSidecar(*sidecar)).ok());
+  }
+  // Every refusal: exit 1, nothing of the script ran, and the message says how to fix it.
+  void ExpectRefused(const ToolResult& r) {
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(r.out, "") << "the script must not run";
+    EXPECT_THAT(r.err, HasSubstr("snap.bin"));
+  }
+  TempDir tmp_;
+  std::string script_;
+};
+
+TEST_F(MismatchTest, MatchingRuntimeRuns) {
+  ToolResult r = RunMatching();
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "ran\n");
+}
+
+TEST_F(MismatchTest, ExtensionOrderDiffers) {
+  ToolResult r = RunWith("tests/fixtures/console_core.textproto");
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("(extension order): extension 'core' is out of order: position 0 "
+                               "in the snapshot, position 1"));
+  EXPECT_THAT(r.err, HasSubstr("fix: rebuild the snapshot"));
+  EXPECT_THAT(r.err, HasSubstr("snapshot's extension order: core, console"));
+}
+
+TEST_F(MismatchTest, ExtensionMissingFromRuntime) {
+  ToolResult r = RunWith("tests/fixtures/core_only.textproto");
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("extension 'console' (position 1 in the snapshot) is missing from "
+                               "this runtime"));
+}
+
+TEST_F(MismatchTest, ExtraExtensionInRuntime) {
+  ToolResult r = RunWith("tests/fixtures/core_console_extra.textproto");
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("extension 'greeting' (position 2 in this runtime) is not in the "
+                               "snapshot"));
+}
+
+TEST_F(MismatchTest, OpRemovedFromRuntime) {
+  RewriteSidecar([](Sidecar& s) {
+    OpRecord* op = s.mutable_layout()->add_ops();
+    op->set_id(2);
+    op->set_name("op_console_table");
+    op->set_extension("console");
+    op->set_arity(1);
+  });
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("(op removed): op 'op_console_table' (id 2 in extension 'console' "
+                               "in the snapshot) is missing from this runtime"));
+}
+
+TEST_F(MismatchTest, OpAddedInRuntime) {
+  RewriteSidecar([](Sidecar& s) {
+    s.mutable_layout()->mutable_ops()->RemoveLast();
+    s.mutable_layout()->mutable_external_references()->RemoveLast();
+  });
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("(op added): op 'op_console_write'"));
+}
+
+TEST_F(MismatchTest, OpRenamed) {
+  RewriteSidecar([](Sidecar& s) { s.mutable_layout()->mutable_ops(1)->set_name("op_write"); });
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("op at id 1 is named 'op_write' in the snapshot but "
+                               "'op_console_write' in this runtime"));
+}
+
+TEST_F(MismatchTest, OpMoved) {
+  RewriteSidecar([](Sidecar& s) {
+    s.mutable_layout()->mutable_ops(0)->set_id(1);
+    s.mutable_layout()->mutable_ops(1)->set_id(0);
+  });
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("op 'op_print' moved: id 1 in extension 'core' in the snapshot, "
+                               "id 0 in extension 'core' in this runtime"));
+}
+
+TEST_F(MismatchTest, OpArityChanged) {
+  RewriteSidecar([](Sidecar& s) { s.mutable_layout()->mutable_ops(0)->set_arity(3); });
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("op 'op_print' changed signature: sync, arity 3 in the snapshot, "
+                               "sync, arity 2 in this runtime"));
+}
+
+TEST_F(MismatchTest, OpSyncAsyncChanged) {
+  RewriteSidecar([](Sidecar& s) { s.mutable_layout()->mutable_ops(1)->set_is_async(true); });
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("async, arity 2 in the snapshot, sync, arity 2 in this runtime"));
+}
+
+TEST_F(MismatchTest, ExternalReferenceTableDiffers) {
+  RewriteSidecar([](Sidecar& s) {
+    s.mutable_layout()->mutable_external_references(0)->set_name("core.op_print_v2");
+  });
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("external reference #0 differs: 'core.op_print_v2'"));
+}
+
+TEST_F(MismatchTest, V8VersionDiffers) {
+  RewriteSidecar([](Sidecar& s) { s.set_v8_version("11.3.244.8"); });
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("was built with V8 11.3.244.8, but this runtime is linked with V8 10.2"));
+}
+
+TEST_F(MismatchTest, UnknownSidecarFormatVersion) {
+  std::string path = SidecarPathFor(Snap());
+  SidecarFile file;
+  ASSERT_TRUE(file.ParseFromString(*ReadFileToString(path)));
+  file.set_format_version(7);
+  ASSERT_TRUE(WriteFileAtomically(path, file.SerializeAsString()).ok());
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("has format version 7, but this v8snap reads version 1"));
+}
+
+TEST_F(MismatchTest, BlobAndSidecarOfDifferentBuilds) {
+  TempDir other;
+  ASSERT_EQ(RunTool("snapshot_builder", {"--manifest", SourcePath("tests/fixtures/core_only.textproto"),
+                                         "--out", other.path() + "/snap.bin"})
+                .exit_code,
+            0);
+  ASSERT_TRUE(WriteFileAtomically(Snap(), *ReadFileToString(other.path() + "/snap.bin")).ok());
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("not from the same build"));
+}
+
+TEST_F(MismatchTest, CorruptBlobByteIsRefused) {
+  std::string blob = *ReadFileToString(Snap());
+  blob[blob.size() / 2] ^= 0x10;
+  ASSERT_TRUE(WriteFileAtomically(Snap(), blob).ok());
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("has XXH3-128"));
+}
+
+TEST_F(MismatchTest, TruncatedBlobIsRefused) {
+  std::string blob = *ReadFileToString(Snap());
+  ASSERT_TRUE(WriteFileAtomically(Snap(), blob.substr(0, blob.size() - 100)).ok());
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("bytes, but its sidecar records"));
+}
+
+TEST_F(MismatchTest, CorruptSidecarIsRefused) {
+  std::string path = SidecarPathFor(Snap());
+  std::string bytes = *ReadFileToString(path);
+  bytes[bytes.size() - 5] ^= 0x01;
+  ASSERT_TRUE(WriteFileAtomically(path, bytes).ok());
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("is corrupt"));
+}
+
+TEST_F(MismatchTest, EmptyAndMissingFilesAreRefused) {
+  ASSERT_TRUE(WriteFileAtomically(SidecarPathFor(Snap()), "").ok());
+  ToolResult empty = RunMatching();
+  ExpectRefused(empty);
+  EXPECT_THAT(empty.err, HasSubstr("the file is empty"));
+  ToolResult missing = RunTool("snapshot_run", {"--snapshot", tmp_.path() + "/none.bin", script_});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("no sidecar"));
+}
+
+TEST_F(MismatchTest, RawV8BlobWithoutSidecarIsRefused) {
+  std::remove(SidecarPathFor(Snap()).c_str());
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("only loads blobs written by snapshot_builder"));
+}
+
+}  // namespace
+}  // namespace v8snap::testing
