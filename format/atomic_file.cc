@@ -108,13 +108,16 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
     unlink(temp.c_str());
     return ErrnoStatus(err, "cannot close", temp);
   }
-  if (rename(temp.c_str(), path.c_str()) != 0) {
-    int err = errno;
-    unlink(temp.c_str());
-    return ErrnoStatus(err, "cannot rename temp file onto", path);
+  absl::Status renamed = RenameDurably(temp, path);
+  if (!renamed.ok()) unlink(temp.c_str());
+  return renamed;
+}
+
+absl::Status RenameDurably(const std::string& from, const std::string& to) {
+  if (rename(from.c_str(), to.c_str()) != 0) {
+    return ErrnoStatus(errno, absl::StrCat("cannot rename '", from, "' onto"), to);
   }
-  // Make the rename itself durable.
-  int dir_fd = open(DirName(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int dir_fd = open(DirName(to).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (dir_fd >= 0) {
     fsync(dir_fd);
     close(dir_fd);

@@ -20,6 +20,9 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 // `path` is untouched.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
 
+// rename(2) `from` onto `to`, then fsyncs the folder so the rename survives a crash.
+absl::Status RenameDurably(const std::string& from, const std::string& to);
+
 // Removes temp files that a killed earlier write to `path` left behind ("path.tmp-*" whose
 // writer process no longer exists).
 void RemoveStaleTempFiles(const std::string& path);

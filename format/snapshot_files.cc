@@ -65,16 +65,22 @@ absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string
   return sidecar;
 }
 
+std::string StagedSidecarPathFor(const std::string& blob_path) {
+  return absl::StrCat(SidecarPathFor(blob_path), ".next");
+}
+
 absl::Status WriteSnapshotPair(const std::string& blob_path, absl::string_view blob,
                                Sidecar* sidecar) {
   sidecar->mutable_blob()->set_size(blob.size());
   sidecar->mutable_blob()->set_xxh3_128(Xxh3Hex(blob));
-  std::string sidecar_path = SidecarPathFor(blob_path);
-  RemoveStaleTempFiles(blob_path);
-  RemoveStaleTempFiles(sidecar_path);
-  std::string encoded = EncodeSidecar(*sidecar);
+  const std::string sidecar_path = SidecarPathFor(blob_path);
+  const std::string staged_path = StagedSidecarPathFor(blob_path);
+  for (const std::string& path : {blob_path, sidecar_path, staged_path}) {
+    RemoveStaleTempFiles(path);
+  }
+  RETURN_IF_ERROR(WriteFileAtomically(staged_path, EncodeSidecar(*sidecar)));
   RETURN_IF_ERROR(WriteFileAtomically(blob_path, blob));
-  return WriteFileAtomically(sidecar_path, encoded);
+  return RenameDurably(staged_path, sidecar_path);
 }
 
 absl::Status VerifyBlobMatchesSidecar(absl::string_view blob, const Sidecar& sidecar,
@@ -108,8 +114,20 @@ absl::StatusOr<SnapshotPair> ReadSnapshotPair(const std::string& blob_path) {
   SnapshotPair pair;
   ASSIGN_OR_RETURN(pair.sidecar, DecodeSidecar(*sidecar_bytes, sidecar_path));
   ASSIGN_OR_RETURN(pair.blob, ReadFileToString(blob_path));
-  RETURN_IF_ERROR(VerifyBlobMatchesSidecar(pair.blob, pair.sidecar, blob_path));
-  return pair;
+  absl::Status match = VerifyBlobMatchesSidecar(pair.blob, pair.sidecar, blob_path);
+  if (match.ok()) return pair;
+
+  // Roll forward to a staged sidecar that matches (see WriteSnapshotPair).
+  const std::string staged_path = StagedSidecarPathFor(blob_path);
+  auto staged_bytes = ReadFileToString(staged_path);
+  if (staged_bytes.ok()) {
+    auto staged = DecodeSidecar(*staged_bytes, staged_path);
+    if (staged.ok() && VerifyBlobMatchesSidecar(pair.blob, *staged, blob_path).ok()) {
+      pair.sidecar = *std::move(staged);
+      return pair;
+    }
+  }
+  return match;
 }
 
 }  // namespace v8snap

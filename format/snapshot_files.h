@@ -27,9 +27,17 @@ std::string EncodeSidecar(const Sidecar& sidecar);
 // another format version is kFailedPrecondition.
 absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string& path);
 
-// Fills sidecar->blob (size and hash), then writes the blob and the sidecar, each atomically.
-// The blob is renamed into place first: a build killed between the two renames leaves a pair
-// whose hashes disagree, which every reader refuses, never a pair that loads wrongly.
+// "PATH.sidecar.pb.next": the new sidecar, staged while a pair is being replaced.
+std::string StagedSidecarPathFor(const std::string& blob_path);
+
+// Fills sidecar->blob (size and hash), then replaces the pair so that a build killed at any
+// moment leaves a pair that loads:
+//   1. the new sidecar is written (atomically) to PATH.sidecar.pb.next;
+//   2. the new blob is written atomically to PATH;
+//   3. PATH.sidecar.pb.next is renamed onto PATH.sidecar.pb.
+// Killed before 2: the old pair is untouched. Killed between 2 and 3: the new blob sits beside
+// its staged sidecar, and ReadSnapshotPair rolls forward to it. Never a half-written file at
+// PATH or PATH.sidecar.pb.
 absl::Status WriteSnapshotPair(const std::string& blob_path, absl::string_view blob,
                                Sidecar* sidecar);
 
@@ -40,6 +48,8 @@ struct SnapshotPair {
 
 // Reads and verifies a pair: the sidecar's envelope, then the blob's size and XXH3-128 against
 // the sidecar. Nothing is handed to V8 here; a pair that passes is the pair the builder wrote.
+// If the blob does not match its sidecar but matches a staged PATH.sidecar.pb.next (a build was
+// killed between its last two renames), that staged sidecar is used; files are not modified.
 absl::StatusOr<SnapshotPair> ReadSnapshotPair(const std::string& blob_path);
 
 // Checks blob bytes against a decoded sidecar (size, then hash). Messages name `blob_path`.

@@ -59,6 +59,24 @@ ToolResult RunTool(const std::string& tool, const std::vector<std::string>& args
   return result;
 }
 
+int SpawnTool(const std::string& tool, const std::vector<std::string>& args) {
+  std::string binary = tool.find('/') == std::string::npos ? ToolPath(tool) : tool;
+  pid_t pid = fork();
+  if (pid == 0) {
+    int null_fd = open("/dev/null", O_RDWR);
+    dup2(null_fd, 0);
+    dup2(null_fd, 1);
+    dup2(null_fd, 2);
+    std::vector<char*> argv;
+    argv.push_back(const_cast<char*>(binary.c_str()));
+    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+    argv.push_back(nullptr);
+    execv(binary.c_str(), argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
 TempDir::TempDir() {
   char tmpl[] = "/tmp/v8snap-test-XXXXXX";
   path_ = mkdtemp(tmpl);

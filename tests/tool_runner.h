@@ -17,6 +17,9 @@ struct ToolResult {
 ToolResult RunTool(const std::string& tool, const std::vector<std::string>& args,
                    const std::string& cwd = "");
 
+// Starts a tool without waiting (stdout/stderr to /dev/null); returns its pid.
+int SpawnTool(const std::string& tool, const std::vector<std::string>& args);
+
 // Absolute path of a built tool, and of a file in the source tree ("manifests/default.textproto").
 std::string ToolPath(const std::string& tool);
 std::string SourcePath(const std::string& relative);
