@@ -7,6 +7,7 @@
 #include <fstream>
 
 #include "format/atomic_file.h"
+#include "format/content_hash.h"
 #include "gtest/gtest.h"
 
 namespace v8snap {
@@ -99,6 +100,34 @@ TEST_F(SnapshotFilesTest, StaleTempFilesOfDeadWritersAreRemoved) {
   std::ofstream(stale) << "half";
   RemoveStaleTempFiles(blob_path_);
   EXPECT_NE(access(stale.c_str(), F_OK), 0);
+}
+
+TEST_F(SnapshotFilesTest, KilledBetweenLastTwoRenamesRollsForward) {
+  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "old-blob", &sidecar_).ok());
+  // What a build killed after renaming its blob, before renaming its staged sidecar, leaves.
+  Sidecar next = SampleSidecar();
+  next.mutable_blob()->set_size(8);
+  next.mutable_blob()->set_xxh3_128(Xxh3Hex("new-blob"));
+  ASSERT_TRUE(WriteFileAtomically(StagedSidecarPathFor(blob_path_), EncodeSidecar(next)).ok());
+  ASSERT_TRUE(WriteFileAtomically(blob_path_, "new-blob").ok());
+  auto pair = ReadSnapshotPair(blob_path_);
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  EXPECT_EQ(pair->blob, "new-blob");
+}
+
+TEST_F(SnapshotFilesTest, StaleStagedSidecarIsIgnored) {
+  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "old-blob", &sidecar_).ok());
+  Sidecar next = SampleSidecar();
+  next.mutable_blob()->set_xxh3_128(Xxh3Hex("never-written"));
+  ASSERT_TRUE(WriteFileAtomically(StagedSidecarPathFor(blob_path_), EncodeSidecar(next)).ok());
+  auto pair = ReadSnapshotPair(blob_path_);
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  EXPECT_EQ(pair->blob, "old-blob");
+}
+
+TEST_F(SnapshotFilesTest, PairWriteLeavesNoStagedFile) {
+  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "blob", &sidecar_).ok());
+  EXPECT_NE(access(StagedSidecarPathFor(blob_path_).c_str(), F_OK), 0);
 }
 
 }  // namespace
