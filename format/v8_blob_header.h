@@ -1,0 +1,66 @@
+// Reads the header of a V8 10.2 startup-snapshot blob without starting V8: contexts,
+// rehashability, V8's checksum and version string, and where each section lies.
+//
+// Usage:
+//   absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(blob_bytes);
+//   if (!header.ok()) ...;                       // kDataLoss: truncated or not a V8 blob
+//   for (const V8BlobSection& s : header->sections) print(s.name, s.size);
+//   bool intact = V8BlobChecksum(blob_bytes) == header->checksum;
+//
+// The layout (V8 10.2, src/snapshot/snapshot.cc, SnapshotImpl; all uint32 little-endian):
+//   [0] number of contexts N   [4] rehashability   [8] checksum (adler32 of bytes 12..end)
+//   [12] version string, 64 bytes, NUL-padded
+//   [76] offset of the read-only data   [80] offset of the shared heap data
+//   [84] offset of context 0 ... context N-1
+//   then, from the header's end rounded up to 8: startup data, read-only data, shared heap
+//   data, context 0 ... context N-1, each up to the next one's offset (the last to the end).
+// Every section is a V8 SnapshotData: uint32 magic, uint32 payload length, payload.
+// The parser never reads outside `blob`, whatever the bytes are (it is fuzzed).
+#ifndef V8SNAP_FORMAT_V8_BLOB_HEADER_H_
+#define V8SNAP_FORMAT_V8_BLOB_HEADER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace v8snap {
+
+struct V8BlobSection {
+  // "header", "startup", "read-only", "shared heap", "context 0", ...
+  std::string name;
+  uint64_t offset = 0;
+  uint64_t size = 0;
+};
+
+struct V8BlobHeader {
+  uint32_t num_contexts = 0;
+  // Whether V8 may rehash the deserialized hash tables with a new seed (0 or 1 in the blob).
+  bool rehashable = false;
+  // V8's own checksum of the blob (see V8BlobChecksum); V8 compares it on load when
+  // --verify-snapshot-checksum is on.
+  uint32_t checksum = 0;
+  // "10.2.154.26-node.37": V8 refuses (aborts on) a blob whose string is not its own.
+  std::string version;
+  // The header itself first, then startup, read-only, shared heap and each context, in blob
+  // order; together they cover the blob exactly.
+  std::vector<V8BlobSection> sections;
+};
+
+// Upper bound on contexts accepted, so a garbage count cannot make the parser allocate much.
+inline constexpr uint32_t kMaxV8BlobContexts = 1u << 16;
+
+// Parses and sanity-checks the header: every offset inside the blob, sections in order and
+// non-overlapping, each section's SnapshotData payload length within the section, a printable
+// version string. kDataLoss, naming the field, offset and expected range, on anything else.
+absl::StatusOr<V8BlobHeader> ParseV8BlobHeader(absl::string_view blob);
+
+// The checksum V8 10.2 computes over a blob (adler32 starting at 0, over every byte after the
+// checksum field). Reads the whole blob; 0 for a blob shorter than the header's first fields.
+uint32_t V8BlobChecksum(absl::string_view blob);
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_FORMAT_V8_BLOB_HEADER_H_
