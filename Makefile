@@ -5,7 +5,7 @@ OUT ?= out/release
 GN_ARGS ?= is_debug=false
 NINJA_JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test bench clean
+.PHONY: all deps build demo test test-asan test-tsan fuzz bench clean
 
 all: build
 
@@ -25,6 +25,24 @@ demo: build
 # Ends with "N passed, N failed"; exits non-zero if anything failed.
 test: build
 	@bash tools/run_tests.sh $(OUT)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (out/asan).
+test-asan: deps
+	@gn gen out/asan --args='use_asan=true' >/dev/null
+	@ninja -C out/asan -j $(NINJA_JOBS)
+	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan_suppressions.txt \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tools/run_tests.sh out/asan
+
+# The concurrency tests under ThreadSanitizer (out/tsan).
+test-tsan: deps
+	@gn gen out/tsan --args='use_tsan=true' >/dev/null
+	@ninja -C out/tsan -j $(NINJA_JOBS) tests:concurrency_tests
+	@TSAN_OPTIONS=suppressions=$(CURDIR)/tools/tsan_suppressions.txt:halt_on_error=1 \
+	  bash tools/run_tests.sh out/tsan
+
+# libFuzzer on every parser of untrusted bytes, FUZZ_SECONDS (default 60) per target.
+fuzz:
+	@bash tools/fuzz.sh
 
 clean:
 	rm -rf out

@@ -20,6 +20,11 @@ apt_packages=(
   libuv1 libicu72 libssl3 libc-ares2 libnghttp2-14 libbrotli1 zlib1g
 )
 
+# `install_deps.sh --fuzz`: also clang and its sanitizer/libFuzzer runtimes (make fuzz only).
+if [ "${1:-}" = "--fuzz" ]; then
+  apt_packages+=(clang-14 libclang-rt-14-dev)
+fi
+
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,45 @@
+// Fuzzes the whole load path: bytes → verified pair → layout check → (only if all of that
+// passes) an isolate. Input: 4-byte little-endian sidecar length, the sidecar file, the blob.
+// A mutated pair must be refused before V8 sees it; an intact one must load.
+#include <cstring>
+
+#include "format/snapshot_files.h"
+#include "format/v8_blob_header.h"
+#include "fuzz/fuzz_target.h"
+#include "runtime/extension.h"
+#include "runtime/js_runtime.h"
+#include "runtime/load_check.h"
+#include "runtime/snapshot_layout.h"
+#include "runtime/v8_process.h"
+
+V8SNAP_FUZZ_TARGET(load_path) {
+  if (size < 4) return;
+  uint32_t sidecar_size;
+  std::memcpy(&sidecar_size, data, 4);
+  if (sidecar_size > size - 4) return;
+  std::string sidecar_bytes = v8snap::fuzz::AsString(data + 4, sidecar_size);
+  std::string blob = v8snap::fuzz::AsString(data + 4 + sidecar_size, size - 4 - sidecar_size);
+
+  auto sidecar = v8snap::DecodeSidecar(sidecar_bytes, "fuzz.bin.sidecar.pb");
+  if (!sidecar.ok()) return;
+  if (!v8snap::VerifyBlobMatchesSidecar(blob, *sidecar, "fuzz.bin").ok()) return;
+  auto header = v8snap::ParseV8BlobHeader(blob);
+  if (!header.ok()) return;
+  std::vector<std::string> names(sidecar->layout().extensions().begin(),
+                                 sidecar->layout().extensions().end());
+  auto layout = v8snap::ComputeLayout(names, v8snap::ExtensionRegistry::Global());
+  if (!layout.ok()) return;
+  v8snap::LoadCheckInput input;
+  input.sidecar = &*sidecar;
+  input.runtime_layout = &layout->layout;
+  input.blob_path = "fuzz.bin";
+  input.linked_v8_version = v8snap::V8Process::LinkedV8Version();
+  if (!v8snap::CheckSnapshotLoadable(input).ok()) return;
+
+  // Everything checked out, so this pair is one the builder wrote: it must load.
+  v8snap::RuntimeConfig config;
+  for (const std::string& name : names) config.manifest.extensions.push_back({name});
+  v8snap::SnapshotPair pair{std::move(blob), *std::move(sidecar)};
+  auto runtime = v8snap::JsRuntime::FromSnapshotPair(std::move(pair), "fuzz.bin", config);
+  if (!runtime.ok()) __builtin_trap();
+}
