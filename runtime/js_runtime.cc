@@ -1,13 +1,17 @@
 // JsRuntime: verified snapshot → isolate → context → modules → main module → event loop.
 #include "runtime/js_runtime.h"
 
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
 #include "runtime/bootstrap.h"
 #include "runtime/isolate_slots.h"
+#include "runtime/layout_diff.h"
 #include "runtime/load_check.h"
+#include "runtime/op_args.h"
+#include "runtime/relink.h"
 #include "runtime/v8_process.h"
 #include "v8-exception.h"
 #include "v8-function.h"
@@ -31,6 +35,27 @@ std::vector<std::string> ExtensionNames(const LoadedManifest& manifest) {
   return names;
 }
 
+// What every op of a disabled extension is bound to. The op's id is the function's data (see
+// InstallOps), and the runtime knows the name of every id.
+void ThrowDisabledOp(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  v8::Isolate* isolate = info.GetIsolate();
+  RuntimeState* state = RuntimeState::From(isolate);
+  uint32_t id = info.Data()->IsUint32() ? info.Data().As<v8::Uint32>()->Value() : UINT32_MAX;
+  std::string name = state != nullptr && id < state->op_names().size()
+                         ? state->op_names()[id]
+                         : absl::StrCat("#", id);
+  ThrowError(isolate, absl::StrCat("op ", name,
+                                   " is disabled in this runtime (its extension has "
+                                   "`enabled: false` in the runtime's manifest)"));
+}
+
+// Settles the main module: its rejection is an uncaught error that stops the event loop at once.
+void OnMainModuleRejected(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  RuntimeState* state = RuntimeState::From(info.GetIsolate());
+  if (state == nullptr) return;
+  state->loop().ReportUncaught(info[0], v8::Exception::CreateMessage(info.GetIsolate(), info[0]));
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSnapshot(const std::string& blob_path,
@@ -44,18 +69,39 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSnapshotPair(
   std::unique_ptr<JsRuntime> runtime(new JsRuntime());
   ASSIGN_OR_RETURN(runtime->layout_,
                    ComputeLayout(ExtensionNames(config.manifest), ExtensionRegistry::Global()));
+  const Layout& snapshot_layout = pair.sidecar.layout();
+  // Relinking a blob of another V8 is pointless: the load check below reports the version.
+  if (config.relink && pair.sidecar.v8_version() == V8Process::LinkedV8Version() &&
+      !DiffLayouts(snapshot_layout, runtime->layout_.layout).empty()) {
+    absl::StatusOr<RuntimeLayout> relinked = RelinkLayout(snapshot_layout, runtime->layout_);
+    if (!relinked.ok()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "snapshot '", blob_path, "' cannot be relinked to this runtime's extensions ",
+          relinked.status().message(),
+          "\n  --relink only changes the order: every extension, op and external reference "
+          "must exist on both sides with the same signature.",
+          "\n  fix: rebuild the snapshot from the runtime's manifest (snapshot_builder "
+          "--manifest ",
+          config.manifest_label.empty() ? "MANIFEST" : config.manifest_label, " --out ",
+          blob_path, ")."));
+    }
+    runtime->layout_ = *std::move(relinked);
+  }
   LoadCheckInput check;
   check.sidecar = &pair.sidecar;
   check.runtime_layout = &runtime->layout_.layout;
   check.blob_path = blob_path;
   check.linked_v8_version = V8Process::LinkedV8Version();
   check.runtime_manifest = config.manifest_label;
+  check.blob = pair.blob;
+  // The same message snapshot_inspect verify gives: the two must never disagree.
   RETURN_IF_ERROR(CheckSnapshotLoadable(check));
+  runtime->DisableOps(config.manifest);
 
   RETURN_IF_ERROR(V8Process::Initialize(RuntimeV8Flags()));
   runtime->blob_ = std::move(pair.blob);
   runtime->startup_data_ = {runtime->blob_.data(), static_cast<int>(runtime->blob_.size())};
-  RETURN_IF_ERROR(runtime->CreateIsolate(&runtime->startup_data_));
+  RETURN_IF_ERROR(runtime->CreateIsolate(&runtime->startup_data_, config));
   RETURN_IF_ERROR(runtime->AdoptSnapshotModules(pair.sidecar));
   return runtime;
 }
@@ -64,8 +110,9 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSource(const RuntimeCo
   std::unique_ptr<JsRuntime> runtime(new JsRuntime());
   ASSIGN_OR_RETURN(runtime->layout_,
                    ComputeLayout(ExtensionNames(config.manifest), ExtensionRegistry::Global()));
+  runtime->DisableOps(config.manifest);
   RETURN_IF_ERROR(V8Process::Initialize(RuntimeV8Flags()));
-  RETURN_IF_ERROR(runtime->CreateIsolate(nullptr));
+  RETURN_IF_ERROR(runtime->CreateIsolate(nullptr, config));
   v8::Isolate* isolate = runtime->isolate_;
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope scope(isolate);
@@ -76,7 +123,31 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSource(const RuntimeCo
   return runtime;
 }
 
-absl::Status JsRuntime::CreateIsolate(v8::StartupData* blob) {
+void JsRuntime::DisableOps(const LoadedManifest& manifest) {
+  std::set<std::string> disabled;
+  for (const LoadedExtension& extension : manifest.extensions) {
+    if (!extension.enabled) disabled.insert(extension.name);
+  }
+  if (disabled.empty()) return;
+  // Only the runtime's table changes, and only addresses: the layout (what the load check
+  // compared) stays as it is. Several entries may now share the thrower's address; V8 only
+  // maps index to address when deserializing, so that is fine here (never in the builder).
+  for (size_t id = 0; id < layout_.ops.size(); ++id) {
+    const OpRecord& record = layout_.layout.ops(static_cast<int>(id));
+    if (disabled.count(record.extension()) == 0) continue;
+    auto thrower = std::make_unique<OpDecl>(*layout_.ops[id]);
+    thrower->callback = ThrowDisabledOp;
+    layout_.ops[id] = thrower.get();
+    disabled_ops_.push_back(std::move(thrower));
+    for (uint32_t index : record.external_reference_indexes()) {
+      layout_.external_references[index] = reinterpret_cast<intptr_t>(&ThrowDisabledOp);
+    }
+  }
+}
+
+absl::Status JsRuntime::CreateIsolate(v8::StartupData* blob, const RuntimeConfig& config) {
+  state_ = std::make_unique<RuntimeState>(config.permissions);
+  for (const OpRecord& op : layout_.layout.ops()) state_->op_names().push_back(op.name());
   allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = allocator_.get();
@@ -85,13 +156,13 @@ absl::Status JsRuntime::CreateIsolate(v8::StartupData* blob) {
   params.external_references = blob != nullptr ? layout_.external_references.data() : nullptr;
   isolate_ = v8::Isolate::New(params);
   if (isolate_ == nullptr) return absl::InternalError("V8 could not create an isolate");
-  isolate_->SetPromiseRejectCallback(PromiseRejectCallback);
-  isolate_->SetData(kRuntimeStateSlot, this);
+  isolate_->SetData(kRuntimeStateSlot, state_.get());
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = v8::Context::New(isolate_);
   if (context.IsEmpty()) return absl::InternalError("V8 could not create a context");
   context_.Reset(isolate_, context);
+  state_->loop().Attach(isolate_, context, V8Process::platform(), &ModuleMap::DisplayName);
   modules_ = std::make_unique<ModuleMap>(isolate_, context, /*allow_files=*/true);
   modules_->Install();
   return absl::OkStatus();
@@ -126,65 +197,17 @@ JsRuntime::~JsRuntime() {
   if (isolate_ == nullptr) return;
   {
     v8::Isolate::Scope isolate_scope(isolate_);
+    // Extension state and the loop first: they close libuv handles and release V8 handles.
+    state_->Shutdown();
     modules_.reset();
-    unhandled_.clear();
-    unhandled_message_.Reset();
     context_.Reset();
   }
   isolate_->Dispose();
 }
 
-void JsRuntime::PromiseRejectCallback(v8::PromiseRejectMessage message) {
-  v8::Isolate* isolate = message.GetPromise()->GetIsolate();
-  auto* self = static_cast<JsRuntime*>(isolate->GetData(kRuntimeStateSlot));
-  v8::Local<v8::Promise> promise = message.GetPromise();
-  switch (message.GetEvent()) {
-    case v8::kPromiseRejectWithNoHandler: {
-      v8::Local<v8::Value> value = message.GetValue();
-      if (value.IsEmpty()) value = v8::Undefined(isolate);
-      self->unhandled_.emplace_back(v8::Global<v8::Promise>(isolate, promise),
-                                    v8::Global<v8::Value>(isolate, value));
-      break;
-    }
-    case v8::kPromiseHandlerAddedAfterReject:
-      self->ForgetRejection(promise);
-      break;
-    default:
-      break;
-  }
-}
-
-void JsRuntime::ForgetRejection(v8::Local<v8::Promise> promise) {
-  for (auto it = unhandled_.begin(); it != unhandled_.end(); ++it) {
-    if (it->first.Get(isolate_) == promise) {
-      unhandled_.erase(it);
-      return;
-    }
-  }
-}
-
-absl::Status JsRuntime::TakeUnhandledRejection() {
-  if (unhandled_.empty()) return absl::OkStatus();
-  v8::HandleScope scope(isolate_);
-  v8::Local<v8::Value> reason = unhandled_.front().second.Get(isolate_);
-  unhandled_.clear();
-  std::string text = FormatJsException(isolate_, context(), reason,
-                                       v8::Exception::CreateMessage(isolate_, reason),
-                                       &ModuleMap::DisplayName);
-  // "Uncaught X" reads better as "Uncaught (in promise) X" for a rejection.
-  size_t at = text.find("Uncaught ");
-  if (at != std::string::npos) text.insert(at + 9, "(in promise) ");
-  return absl::AbortedError(text);
-}
-
 absl::Status JsRuntime::RunEventLoop() {
   v8::Isolate::Scope isolate_scope(isolate_);
-  v8::HandleScope scope(isolate_);
-  do {
-    isolate_->PerformMicrotaskCheckpoint();
-    RETURN_IF_ERROR(TakeUnhandledRejection());
-  } while (v8::platform::PumpMessageLoop(V8Process::platform(), isolate_));
-  return absl::OkStatus();
+  return state_->loop().Run();
 }
 
 absl::Status JsRuntime::RunMainModule(const std::string& path) {
@@ -195,16 +218,16 @@ absl::Status JsRuntime::RunMainModule(const std::string& path) {
   absl::StatusOr<v8::Local<v8::Promise>> evaluation = modules_->InstantiateAndEvaluate(module);
   if (!evaluation.ok()) return absl::AbortedError(evaluation.status().message());
   v8::Local<v8::Promise> promise = *evaluation;
-  // A rejected main module is reported as its own uncaught error, not as an unhandled rejection.
+  // A rejected main module is reported as its own uncaught error, not as an unhandled
+  // rejection, and at once: the loop stops with timers and ops still pending, as in Node.
   promise->MarkAsHandled();
-  ForgetRejection(promise);
-  RETURN_IF_ERROR(RunEventLoop());
-  if (promise->State() == v8::Promise::kRejected) {
-    v8::Local<v8::Value> reason = promise->Result();
-    return absl::AbortedError(FormatJsException(isolate_, context(), reason,
-                                                v8::Exception::CreateMessage(isolate_, reason),
-                                                &ModuleMap::DisplayName));
+  state_->loop().ForgetRejection(promise);
+  v8::Local<v8::Function> on_rejected;
+  if (!v8::Function::New(context(), OnMainModuleRejected).ToLocal(&on_rejected) ||
+      promise->Catch(context(), on_rejected).IsEmpty()) {
+    return absl::InternalError("could not watch the main module's evaluation");
   }
+  RETURN_IF_ERROR(RunEventLoop());
   if (promise->State() == v8::Promise::kPending) {
     return absl::AbortedError(absl::StrCat(
         ModuleMap::DisplayName(path),
@@ -220,18 +243,21 @@ absl::StatusOr<std::string> JsRuntime::EvaluateScript(const std::string& name,
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = this->context();
   v8::Context::Scope context_scope(context);
-  v8::TryCatch try_catch(isolate_);
-  v8::ScriptOrigin origin(
-      isolate_, v8::String::NewFromUtf8(isolate_, name.c_str()).ToLocalChecked());
-  v8::Local<v8::String> code;
-  v8::Local<v8::Script> script;
   v8::Local<v8::Value> result;
-  if (!v8::String::NewFromUtf8(isolate_, source.data(), v8::NewStringType::kNormal,
-                               static_cast<int>(source.size()))
-           .ToLocal(&code) ||
-      !v8::Script::Compile(context, code, &origin).ToLocal(&script) ||
-      !script->Run(context).ToLocal(&result)) {
-    return absl::AbortedError(FormatTryCatch(isolate_, context, try_catch));
+  {
+    // Not around the event loop: its tasks catch their own exceptions.
+    v8::TryCatch try_catch(isolate_);
+    v8::ScriptOrigin origin(
+        isolate_, v8::String::NewFromUtf8(isolate_, name.c_str()).ToLocalChecked());
+    v8::Local<v8::String> code;
+    v8::Local<v8::Script> script;
+    if (!v8::String::NewFromUtf8(isolate_, source.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(source.size()))
+             .ToLocal(&code) ||
+        !v8::Script::Compile(context, code, &origin).ToLocal(&script) ||
+        !script->Run(context).ToLocal(&result)) {
+      return absl::AbortedError(FormatTryCatch(isolate_, context, try_catch));
+    }
   }
   RETURN_IF_ERROR(RunEventLoop());
   v8::String::Utf8Value utf8(isolate_, result);

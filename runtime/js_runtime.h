@@ -6,20 +6,25 @@
 //   config.manifest = LoadManifestOrError(...);   // or the manifest compiled into the binary
 //   auto runtime = JsRuntime::FromSnapshot("out/default.bin", config);
 //   if (!runtime.ok()) { print runtime.status(); exit 1; }   // names the culprit on mismatch
-//   absl::Status done = (*runtime)->RunMainModule("hello.js");
+//   absl::Status done = (*runtime)->RunMainModule("hello.js");   // runs the event loop too
 //
 // FromSnapshot checks the blob against its sidecar and the sidecar's layout against the layout
-// computed from `config` BEFORE V8 sees the blob: a mismatch is an error, never a misbinding.
+// computed from `config` BEFORE V8 sees the blob: a mismatch is an error, never a misbinding
+// (unless config.relink asks to bind by name when only the order differs; see relink.h).
+// Ops of extensions the manifest disables (`enabled: false`) keep their places but throw.
 #ifndef V8SNAP_RUNTIME_JS_RUNTIME_H_
 #define V8SNAP_RUNTIME_JS_RUNTIME_H_
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "format/manifest_loader.h"
 #include "format/snapshot_files.h"
+#include "runtime/event_loop.h"
 #include "runtime/module_map.h"
+#include "runtime/permissions.h"
 #include "runtime/snapshot_layout.h"
 #include "v8-array-buffer.h"
 #include "v8-context.h"
@@ -33,6 +38,11 @@ struct RuntimeConfig {
   LoadedManifest manifest;
   // Shown in mismatch fixes ("snapshot_builder --manifest <this>").
   std::string manifest_label;
+  // What the file ops may read and write; nothing by default.
+  Permissions permissions;
+  // FromSnapshot: when only the extension order differs from the snapshot's, build the
+  // external-reference table in the snapshot's order by name instead of refusing.
+  bool relink = false;
 };
 
 class JsRuntime {
@@ -56,7 +66,9 @@ class JsRuntime {
   // Evaluates a classic script (for tests and embedders) and returns its result as a string.
   absl::StatusOr<std::string> EvaluateScript(const std::string& name, const std::string& source);
 
-  // Runs microtasks and pending platform tasks until none are left.
+  // Runs the event loop (microtasks, V8 platform tasks, timers, async ops) until nothing is
+  // pending. The first uncaught exception or unhandled rejection stops it and is returned;
+  // what was still pending stays so, for a later call.
   absl::Status RunEventLoop();
 
   v8::Isolate* isolate() const { return isolate_; }
@@ -65,21 +77,20 @@ class JsRuntime {
 
  private:
   JsRuntime() = default;
-  absl::Status CreateIsolate(v8::StartupData* blob);
+  absl::Status CreateIsolate(v8::StartupData* blob, const RuntimeConfig& config);
   absl::Status AdoptSnapshotModules(const Sidecar& sidecar);
-  absl::Status TakeUnhandledRejection();
-  void ForgetRejection(v8::Local<v8::Promise> promise);
-  static void PromiseRejectCallback(v8::PromiseRejectMessage message);
+  // Points the ops of disabled extensions (table entries and declarations) at one thrower.
+  void DisableOps(const LoadedManifest& manifest);
 
   RuntimeLayout layout_;
+  std::vector<std::unique_ptr<OpDecl>> disabled_ops_;  // layout_.ops entries of disabled ops
+  std::unique_ptr<RuntimeState> state_;
   std::string blob_;  // V8 may read the blob while the isolate lives; kept here.
   v8::StartupData startup_data_{nullptr, 0};
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
   std::unique_ptr<ModuleMap> modules_;
-  std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled_;
-  v8::Global<v8::Message> unhandled_message_;
 };
 
 }  // namespace v8snap

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "format/v8_blob_header.h"
 #include "runtime/layout_diff.h"
 
 namespace v8snap {
@@ -15,6 +16,20 @@ absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
         ", but this runtime is linked with V8 ", input.linked_v8_version,
         ". V8 only loads snapshots of its own version: rebuild the snapshot with a "
         "snapshot_builder linked with the same V8 as this runtime."));
+  }
+  if (!input.blob.empty()) {
+    absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(input.blob);
+    if (!header.ok()) {
+      return absl::DataLossError(absl::StrCat("snapshot '", input.blob_path,
+                                              "' is not a V8 snapshot blob: ",
+                                              header.status().message()));
+    }
+    if (header->version != input.linked_v8_version) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "snapshot '", input.blob_path, "' is a blob of V8 ", header->version,
+          ", but this runtime is linked with V8 ", input.linked_v8_version,
+          ". Rebuild the snapshot with a snapshot_builder linked with the same V8."));
+    }
   }
   std::vector<LayoutChange> changes = DiffLayouts(sidecar.layout(), *input.runtime_layout);
   if (changes.empty()) return absl::OkStatus();

@@ -18,6 +18,10 @@ struct LoadCheckInput {
   std::string blob_path;           // for messages
   std::string linked_v8_version;   // v8::V8::GetVersion() of the running binary
   std::string runtime_manifest;    // how the runtime was configured, for the fix hint
+  // The blob, when at hand: its V8 header is parsed (not the whole blob) and its version string
+  // compared with the linked V8 too, so even a sidecar that lies about the V8 version cannot
+  // lead V8 into its own fatal version check.
+  absl::string_view blob;
 };
 
 // OK, or kFailedPrecondition naming the first culprit (what, where, snapshot vs runtime), how

@@ -1,0 +1,158 @@
+// The per-runtime event loop (a libuv loop driving timers, async-op completions and V8's
+// microtasks and platform tasks) and RuntimeState, the object every op reaches through its
+// isolate (data slot kRuntimeStateSlot): the loop, the permissions and per-extension state.
+//
+// Usage from an op:
+//   RuntimeState* state = RuntimeState::From(info.GetIsolate());   // nullptr while building
+//   uv_loop_t* loop = state->loop().uv_loop();                    // to start libuv handles
+//   const Permissions& permissions = state->permissions();
+//   TimerTable& timers = state->Get<TimerTable>();                // created on first use
+//
+// A libuv callback that runs JS does it through EventLoop::RunTask, which gives it the scopes,
+// catches what it throws (an uncaught error: the loop stops and Run returns it) and runs the
+// microtasks queued by it before the next task, as browsers and Node do.
+#ifndef V8SNAP_RUNTIME_EVENT_LOOP_H_
+#define V8SNAP_RUNTIME_EVENT_LOOP_H_
+
+#include <uv.h>
+
+#include <memory>
+#include <string>
+#include <unordered_set>
+#include <utility>
+#include <vector>
+
+#include "absl/functional/function_ref.h"
+#include "absl/status/status.h"
+#include "runtime/js_error.h"
+#include "runtime/permissions.h"
+#include "v8-context.h"
+#include "v8-isolate.h"
+#include "v8-persistent-handle.h"
+#include "v8-platform.h"
+#include "v8-promise.h"
+
+namespace v8snap {
+
+class EventLoop {
+ public:
+  EventLoop();
+  // Closes the loop if Close() was not called (see Close for the order that matters).
+  ~EventLoop();
+  EventLoop(const EventLoop&) = delete;
+  EventLoop& operator=(const EventLoop&) = delete;
+
+  // Binds the loop to the context whose JS it runs and installs the isolate's promise-reject
+  // callback and message listener. `platform` is pumped for V8's foreground tasks; `mapper`
+  // names scripts in uncaught-error messages.
+  void Attach(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Platform* platform,
+              ScriptNameMapper mapper);
+
+  uv_loop_t* uv_loop() { return &loop_; }
+  v8::Isolate* isolate() const { return isolate_; }
+
+  // Turns until nothing can happen any more: microtasks, then V8 platform tasks, then one libuv
+  // iteration (timers due, finished async ops), again and again until no microtask, platform
+  // task, libuv handle or request remains. Returns the first uncaught exception or unhandled
+  // rejection as kAborted with the formatted JS error; the loop then stops where it was (a
+  // later Run goes on from there). Call inside an Isolate::Scope.
+  absl::Status Run();
+
+  // One task that runs JS (a timer firing, an async op settling): `task` runs in a HandleScope
+  // and the context under a TryCatch; what it throws becomes the loop's uncaught error. Then
+  // microtasks run. Nothing runs once the loop has an error or is closing.
+  void RunTask(absl::FunctionRef<void(v8::Local<v8::Context>)> task);
+
+  // Records `exception` as the loop's uncaught error (the first one wins) and stops the loop.
+  void ReportUncaught(v8::Local<v8::Value> exception, v8::Local<v8::Message> message);
+
+  // Runs the microtask queue; an unhandled rejection left afterwards becomes the loop's error.
+  void DrainMicrotasks();
+
+  // The rejection of `promise` is handled elsewhere (e.g. the main module's evaluation promise).
+  void ForgetRejection(v8::Local<v8::Promise> promise);
+
+  // Async-op requests in flight (see async_ops.h), so Close can cancel those not started.
+  void TrackWork(uv_work_t* work) { in_flight_.insert(work); }
+  void UntrackWork(uv_work_t* work) { in_flight_.erase(work); }
+  size_t pending_ops() const { return in_flight_.size(); }
+
+  bool closing() const { return closing_; }
+  bool has_error() const { return !error_.ok(); }
+
+  // Shuts the loop down without running more JS: cancels queued work, waits for work already
+  // running, closes every handle still open and runs their close callbacks. Call it after the
+  // owners of handles (extension state) have closed theirs and BEFORE the isolate is disposed:
+  // completion callbacks release V8 handles.
+  void Close();
+
+ private:
+  static void PromiseRejectCallback(v8::PromiseRejectMessage message);
+  static void MessageListener(v8::Local<v8::Message> message, v8::Local<v8::Value> exception);
+  static EventLoop* FromIsolate(v8::Isolate* isolate);
+  void CheckUnhandledRejections();
+
+  uv_loop_t loop_;
+  bool closed_ = false;
+  bool closing_ = false;
+  v8::Isolate* isolate_ = nullptr;
+  v8::Platform* platform_ = nullptr;
+  v8::Global<v8::Context> context_;
+  ScriptNameMapper mapper_;
+  absl::Status error_;
+  std::unordered_set<uv_work_t*> in_flight_;
+  std::vector<std::pair<v8::Global<v8::Promise>, v8::Global<v8::Value>>> unhandled_;
+};
+
+// Per-runtime state reached from any op through the isolate. Owned by JsRuntime.
+class RuntimeState {
+ public:
+  explicit RuntimeState(Permissions permissions) : permissions_(std::move(permissions)) {}
+  ~RuntimeState();
+  RuntimeState(const RuntimeState&) = delete;
+  RuntimeState& operator=(const RuntimeState&) = delete;
+
+  // The state of the runtime `isolate` belongs to; nullptr for an isolate that is not a
+  // runtime's (the snapshot builder's, where ops must not start asynchronous work).
+  static RuntimeState* From(v8::Isolate* isolate);
+
+  EventLoop& loop() { return loop_; }
+  const Permissions& permissions() const { return permissions_; }
+
+  // Op names by op id, for messages about an op seen only as its id (a disabled op).
+  std::vector<std::string>& op_names() { return op_names_; }
+
+  // An extension's own state (a default-constructible T), created on first use and destroyed
+  // by Shutdown, newest first, while the isolate and the loop still exist: a T's destructor
+  // closes its libuv handles and releases its V8 handles.
+  template <typename T>
+  T& Get() {
+    static const char key = 0;  // One address per T: the state's identity.
+    for (auto& [k, state] : states_) {
+      if (k == &key) return static_cast<Holder<T>*>(state.get())->value;
+    }
+    states_.emplace_back(&key, std::make_unique<Holder<T>>());
+    return static_cast<Holder<T>*>(states_.back().second.get())->value;
+  }
+
+  // Destroys extension state, then closes the loop. Before the isolate is disposed.
+  void Shutdown();
+
+ private:
+  struct HolderBase {
+    virtual ~HolderBase() = default;
+  };
+  template <typename T>
+  struct Holder : HolderBase {
+    T value;
+  };
+
+  EventLoop loop_;
+  Permissions permissions_;
+  std::vector<std::string> op_names_;
+  std::vector<std::pair<const void*, std::unique_ptr<HolderBase>>> states_;
+};
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_RUNTIME_EVENT_LOOP_H_

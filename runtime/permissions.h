@@ -1,0 +1,87 @@
+// What files a runtime's ops may read and write (`snapshot_run --allow-read`, `--allow-write`).
+// Nothing is allowed by default. The ops are the security boundary: every file op asks
+// Permissions::Check for the path it was given and then works ONLY on the canonical path that
+// Check returns, so what was checked is what is touched.
+//
+// Usage:
+//   Permissions permissions;                                  // denies everything
+//   permissions.AllowAll(Access::kRead);                      // --allow-read
+//   RETURN_IF_ERROR(permissions.Allow(Access::kWrite, "out"));  // --allow-write=out
+//   absl::StatusOr<std::string> path = permissions.Check(Access::kWrite, "out/a.txt");
+//   if (!path.ok()) ...  // kPermissionDenied: names the path and the flag that would grant it
+//
+// Canonical means absolute, with every symlink resolved and no "." or ".." left, even for paths
+// that do not exist yet (a file about to be written): the longest existing prefix is resolved
+// and the rest appended. So "allowed/../secret" and a symlink inside an allowed folder that
+// points out of it are both judged by where they really lead. Immutable once set up, so worker
+// threads may call Check concurrently.
+#ifndef V8SNAP_RUNTIME_PERMISSIONS_H_
+#define V8SNAP_RUNTIME_PERMISSIONS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace v8snap {
+
+enum class Access { kRead, kWrite };
+
+// Whether the last component of a path is resolved when it is a symlink. kFollow for ops that
+// work on what a path points to (read, write, stat, readDir, mkdir); kNoFollow for ops on the
+// directory entry itself (remove deletes a symlink, never its target).
+enum class FinalSymlink { kFollow, kNoFollow };
+
+// `path` made absolute (against the current directory when relative) with symlinks resolved as
+// described above. Fails only when the path cannot be resolved at all (a symlink loop: ELOOP,
+// an unreadable directory on the way: EACCES, an empty path: kInvalidArgument).
+absl::StatusOr<std::string> CanonicalizePath(const std::string& path,
+                                             FinalSymlink final_symlink = FinalSymlink::kFollow);
+
+class Permissions {
+ public:
+  // Allows nothing.
+  Permissions() = default;
+
+  // Every path, for this kind of access (a bare --allow-read / --allow-write).
+  void AllowAll(Access access);
+  // `path` and everything below it. The path is canonicalized now, so a later change of the
+  // current directory or of a symlink does not widen the grant.
+  absl::Status Allow(Access access, const std::string& path);
+
+  // The canonical path to work on when `access` to `path` is allowed. Otherwise
+  // kPermissionDenied: "read access to "x" (resolved to "/abs/x") is denied; run with
+  // --allow-read=/abs/x to grant it". Resolution errors keep their errno as the status payload
+  // (see ErrnoOf) so callers can report ENOENT and friends like any other file error.
+  absl::StatusOr<std::string> Check(Access access, const std::string& path,
+                                    FinalSymlink final_symlink = FinalSymlink::kFollow) const;
+
+  // The same decision for a path that is canonical already (e.g. each folder a recursive mkdir
+  // is about to create, which may lie above the allowed one); `shown` is the path as the caller
+  // gave it, for the message.
+  absl::Status CheckCanonical(Access access, const std::string& canonical,
+                              const std::string& shown) const;
+
+  bool allows_all(Access access) const { return grant(access).all; }
+  // Canonical allowed roots, in the order given.
+  const std::vector<std::string>& roots(Access access) const { return grant(access).roots; }
+
+  // "--allow-read" / "--allow-write".
+  static const char* FlagName(Access access);
+
+ private:
+  struct Grant {
+    bool all = false;
+    std::vector<std::string> roots;
+  };
+  const Grant& grant(Access access) const { return access == Access::kRead ? read_ : write_; }
+  Grant read_;
+  Grant write_;
+};
+
+// The errno carried by a status from CanonicalizePath or Permissions::Check (0 when none).
+int ErrnoOf(const absl::Status& status);
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_RUNTIME_PERMISSIONS_H_
