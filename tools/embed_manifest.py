@@ -62,8 +62,9 @@ def main():
             print(f"embed_manifest: note: {e}", file=sys.stderr)
             continue
         rel = os.path.relpath(path, root)
-        lines.append(f"const char kFile{i}[] = {{{c_bytes(data)}}};")
-        entries.append(f'  {{"{rel}", kFile{i}, {len(data)}}},')
+        # unsigned char: any byte value (UTF-8 included) fits without a narrowing conversion.
+        lines.append(f"const unsigned char kFile{i}[] = {{{c_bytes(data)}}};")
+        entries.append(f'  {{"{rel}", reinterpret_cast<const char*>(kFile{i}), {len(data)}}},')
     lines += ["const EmbeddedFile kFiles[] = {"] + entries + ["};", "}  // namespace", ""]
     lines.append("const EmbeddedManifest kEmbeddedManifest = {")
     lines.append(f'    "{os.path.relpath(manifest, root)}", kFiles, sizeof(kFiles) / sizeof(kFiles[0])}};')
