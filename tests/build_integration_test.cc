@@ -1,0 +1,462 @@
+// Build integration as an embedder meets it: tools/install.sh installs v8snap into a temporary
+// prefix; programs are compiled against it with pkg-config (and CMake); and a GN project of its
+// own, with a builder linked from the installed libraries, builds its snapshot through the
+// installed v8_snapshot template while ninja is driven touch by touch.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/tool_runner.h"
+
+namespace v8snap::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ToolResult Shell(const std::string& command, const std::string& cwd = "") {
+  return RunTool("/bin/sh", {"-c", command}, cwd);
+}
+
+std::string Quoted(const std::string& s) { return "'" + s + "'"; }
+
+// In sanitizer builds the installed libraries are instrumented: whatever links them needs the
+// same runtime (V8SNAP_SANITIZER_FLAGS is set by tests/BUILD.gn).
+constexpr char kSanitizerFlags[] = V8SNAP_SANITIZER_FLAGS;
+
+// "g++ " plus the sanitizer flags of this build.
+std::string Gxx() { return std::string("g++ ") + kSanitizerFlags + " "; }
+
+std::string BinDir() {
+  std::string dir = ToolPath("");
+  dir.pop_back();
+  return dir;
+}
+
+bool Exists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0;
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// Sets a file's modification time to now, like touch(1).
+void Touch(const std::string& path) {
+  ASSERT_EQ(utimensat(AT_FDCWD, path.c_str(), nullptr, 0), 0) << path;
+}
+
+// One installation shared by every test of this binary (installing copies ~50 MB of libnode).
+class Installation {
+ public:
+  static const Installation& Get() {
+    static const Installation installation;  // removed at exit
+    return installation;
+  }
+  const std::string& prefix() const { return dir_.path(); }
+  const ToolResult& result() const { return result_; }
+  // Environment for pkg-config to find the installed .pc files before any system-wide ones.
+  std::string PkgConfigEnv() const {
+    return "PKG_CONFIG_PATH=" + Quoted(prefix() + "/lib/pkgconfig") + " ";
+  }
+
+ private:
+  Installation() {
+    result_ = RunTool(SourcePath("tools/install.sh"), {"--out", BinDir(), "--prefix", prefix()});
+  }
+  TempDir dir_;
+  ToolResult result_;
+};
+
+class InstallTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const ToolResult& install = Installation::Get().result();
+    ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
+  }
+  const std::string& Prefix() const { return Installation::Get().prefix(); }
+  std::string PkgConfig(const std::string& args) const {
+    return Installation::Get().PkgConfigEnv() + "pkg-config " + args;
+  }
+  TempDir tmp_;
+};
+
+// A program that uses the runtime library: loads a snapshot checked against a manifest and
+// evaluates a script on it.
+constexpr char kHelloProgram[] = R"(
+#include <cstdio>
+#include <string>
+
+#include "format/manifest_loader.h"
+#include "runtime/extension.h"
+#include "runtime/js_runtime.h"
+
+int main(int argc, char** argv) {
+  if (argc != 4) {
+    std::fprintf(stderr, "usage: hello MANIFEST SNAPSHOT SCRIPT\n");
+    return 2;
+  }
+  v8snap::ManifestCheckOptions check;
+  check.native_extensions = v8snap::ExtensionRegistry::Global().Names();
+  auto manifest = v8snap::LoadManifestOrError(argv[1], check);
+  if (!manifest.ok()) {
+    std::fprintf(stderr, "hello: %s\n", std::string(manifest.status().message()).c_str());
+    return 1;
+  }
+  v8snap::RuntimeConfig config;
+  config.manifest = std::move(*manifest);
+  config.manifest_label = argv[1];
+  auto runtime = v8snap::JsRuntime::FromSnapshot(argv[2], config);
+  if (!runtime.ok()) {
+    std::fprintf(stderr, "hello: %s\n", std::string(runtime.status().message()).c_str());
+    return 1;
+  }
+  auto result = (*runtime)->EvaluateScript("hello.js", argv[3]);
+  if (!result.ok()) {
+    std::fprintf(stderr, "hello: %s\n", std::string(result.status().message()).c_str());
+    return 1;
+  }
+  std::printf("%s\n", result->c_str());
+  return 0;
+}
+)";
+
+constexpr char kHelloScript[] = "console.log('hello from', 'the snapshot'); String(6 * 7)";
+
+// kHelloProgram compiled once with the installed headers (`pkg-config --cflags v8snap`), for
+// the tests that link it in different ways. Empty path, and the compiler's output, on failure.
+const ToolResult& CompileHello(std::string* object) {
+  static const TempDir dir;
+  static const ToolResult result = [] {
+    std::string source = dir.Write("hello.cc", kHelloProgram);
+    return Shell(Gxx() + "-c -o " + Quoted(dir.path() + "/hello.o") + " " + Quoted(source) + " $(" +
+                 Installation::Get().PkgConfigEnv() + "pkg-config --cflags v8snap)");
+  }();
+  *object = result.exit_code == 0 ? dir.path() + "/hello.o" : "";
+  return result;
+}
+
+TEST_F(InstallTest, InstallsToolsLibrariesHeadersAndPkgConfigFiles) {
+  for (const char* file : {"bin/snapshot_builder",
+                           "bin/snapshot_run",
+                           "lib/libv8snap_runtime.a",
+                           "lib/libv8snap_builder.a",
+                           "lib/libv8snap_extensions.a",
+                           "lib/libnode.so.108",
+                           "lib/pkgconfig/v8snap.pc",
+                           "lib/pkgconfig/v8snap-builder.pc",
+                           "lib/pkgconfig/v8snap-extensions.pc",
+                           "include/v8snap/runtime/js_runtime.h",
+                           "include/v8snap/runtime/run_main.h",
+                           "include/v8snap/snapshot_builder/builder_main.h",
+                           "include/v8snap/format/sidecar.pb.h",
+                           "include/v8snap/v8/v8-isolate.h",
+                           "share/v8snap/default.bin",
+                           "share/v8snap/default.bin.sidecar.pb",
+                           "share/v8snap/manifests/default.textproto",
+                           "share/v8snap/gn/v8_snapshot.gni",
+                           "share/v8snap/gn/run_tool.py",
+                           "share/v8snap/embed_manifest.py"}) {
+    EXPECT_TRUE(Exists(Prefix() + "/" + file)) << file;
+  }
+  ToolResult version = Shell(PkgConfig("--modversion v8snap"));
+  EXPECT_EQ(version.exit_code, 0) << version.err;
+  EXPECT_EQ(version.out, "0.1.0\n");
+}
+
+TEST_F(InstallTest, LibrariesDoNotShareObjects) {
+  // Members of the builder and extensions archives must not repeat the runtime's: a duplicate
+  // pulled in by --whole-archive would be a duplicate-symbol error at link time.
+  ToolResult runtime = Shell("ar t " + Quoted(Prefix() + "/lib/libv8snap_runtime.a"));
+  ToolResult extensions = Shell("ar t " + Quoted(Prefix() + "/lib/libv8snap_extensions.a"));
+  ToolResult builder = Shell("ar t " + Quoted(Prefix() + "/lib/libv8snap_builder.a"));
+  ASSERT_EQ(runtime.exit_code, 0) << runtime.err;
+  EXPECT_THAT(runtime.out, HasSubstr("js_runtime.o"));
+  EXPECT_THAT(extensions.out, HasSubstr("core_ops.o"));
+  EXPECT_THAT(extensions.out, Not(HasSubstr("extension_registry.o")));
+  EXPECT_THAT(builder.out, HasSubstr("snapshot_builder.o"));
+  EXPECT_THAT(builder.out, Not(HasSubstr("js_runtime.o")));
+}
+
+TEST_F(InstallTest, PkgConfigProgramLoadsTheInstalledSnapshotAndRunsAScript) {
+  std::string object;
+  ASSERT_EQ(CompileHello(&object).exit_code, 0) << CompileHello(&object).err;
+  std::string binary = tmp_.path() + "/hello";
+  ToolResult link = Shell(Gxx() + "-o " + Quoted(binary) + " " + Quoted(object) + " $(" +
+                          PkgConfig("--libs v8snap-extensions v8snap") + ")");
+  ASSERT_EQ(link.exit_code, 0) << link.err;
+  ToolResult run = RunTool(binary, {Prefix() + "/share/v8snap/manifests/default.textproto",
+                                    Prefix() + "/share/v8snap/default.bin", kHelloScript});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "hello from the snapshot\n42\n");
+}
+
+TEST_F(InstallTest, ExtensionsLinkedWithoutWholeArchiveAreMissingAndTheSnapshotIsRefused) {
+  // What v8snap-extensions.pc's --whole-archive is for: with a plain -l, no extension object is
+  // referenced, none is linked, and the runtime's layout has no ops. The check catches it.
+  std::string object;
+  ASSERT_EQ(CompileHello(&object).exit_code, 0) << CompileHello(&object).err;
+  std::string binary = tmp_.path() + "/hello_plain";
+  ToolResult link = Shell(Gxx() + "-o " + Quoted(binary) + " " + Quoted(object) + " -L" +
+                          Quoted(Prefix() + "/lib") + " -lv8snap_extensions $(" +
+                          PkgConfig("--libs v8snap") + ")");
+  ASSERT_EQ(link.exit_code, 0) << link.err;
+  ToolResult run = RunTool(binary, {Prefix() + "/share/v8snap/manifests/default.textproto",
+                                    Prefix() + "/share/v8snap/default.bin", kHelloScript});
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_EQ(run.out, "");
+  EXPECT_THAT(run.err, HasSubstr("does not match this runtime's extensions"));
+}
+
+TEST_F(InstallTest, InstalledToolsRebuildTheInstalledSnapshotByteForByte) {
+  // The installed manifest and sources are complete, and the installed builder reproduces the
+  // installed snapshot exactly; the installed runtime runs a script on it.
+  std::string snap = tmp_.path() + "/default.bin";
+  ToolResult build = RunTool(
+      Prefix() + "/bin/snapshot_builder",
+      {"--manifest", Prefix() + "/share/v8snap/manifests/default.textproto", "--out", snap});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  EXPECT_TRUE(ReadFile(snap) == ReadFile(Prefix() + "/share/v8snap/default.bin"))
+      << "the installed builder made another blob from the installed manifest";
+  std::string script = tmp_.Write("main.js", "console.log('installed', 1 + 1);");
+  ToolResult run = RunTool(Prefix() + "/bin/snapshot_run",
+                           {"--snapshot", Prefix() + "/share/v8snap/default.bin", script});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "installed 2\n");
+}
+
+TEST_F(InstallTest, CMakeProjectLinksTheRuntimeThroughPkgConfig) {
+  if (Shell("command -v cmake").exit_code != 0) {
+    GTEST_SKIP() << "cmake is not installed (apt-get install cmake)";
+  }
+  tmp_.Write("src/hello.cc", kHelloProgram);
+  tmp_.Write("src/CMakeLists.txt", R"(cmake_minimum_required(VERSION 3.16)
+project(hello_v8snap CXX)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(V8SNAP REQUIRED IMPORTED_TARGET v8snap-extensions v8snap)
+add_executable(hello hello.cc)
+target_link_libraries(hello PRIVATE PkgConfig::V8SNAP)
+)");
+  std::string env = Installation::Get().PkgConfigEnv();
+  ToolResult configure =
+      Shell(env + "cmake -S src -B build -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS='" +
+                kSanitizerFlags + "'",
+            tmp_.path());
+  ASSERT_EQ(configure.exit_code, 0) << configure.out << configure.err;
+  ToolResult build = Shell("cmake --build build", tmp_.path());
+  ASSERT_EQ(build.exit_code, 0) << build.out << build.err;
+  ToolResult run =
+      RunTool(tmp_.path() + "/build/hello", {Prefix() + "/share/v8snap/manifests/default.textproto",
+                                             Prefix() + "/share/v8snap/default.bin", kHelloScript});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "hello from the snapshot\n42\n");
+}
+
+// A GN project of an embedder's own, outside this tree: a builder binary compiled from a
+// one-line main and linked from the installed libraries (pkg-config), its snapshot built by the
+// installed v8_snapshot.gni, copied into the project as the template's header asks. Built once;
+// each test starts from an up-to-date build, changes one thing and checks what ninja does.
+class GnTemplateTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    const Installation& installation = Installation::Get();
+    if (installation.result().exit_code != 0) return;  // SetUp reports it
+    project_ = new TempDir();
+    const TempDir& p = *project_;
+    auto flags = [&](const std::string& args) {
+      ToolResult r = Shell(installation.PkgConfigEnv() + "pkg-config " + args);
+      std::string list;
+      std::istringstream words(std::string(kSanitizerFlags) + " " + r.out);
+      for (std::string word; words >> word;) list += "\"" + word + "\", ";
+      return "[ " + list + "]";
+    };
+    p.Write(".gn", "buildconfig = \"//build/BUILDCONFIG.gn\"\nscript_executable = \"python3\"\n");
+    p.Write("build/BUILDCONFIG.gn", "set_default_toolchain(\"//build:gcc\")\n");
+    // Libraries after the objects: static archives only resolve what was already referenced.
+    p.Write("build/BUILD.gn", R"(toolchain("gcc") {
+  tool("cxx") {
+    depfile = "{{output}}.d"
+    command = "g++ -MMD -MF $depfile {{include_dirs}} {{cflags}} {{cflags_cc}} -c {{source}} -o {{output}}"
+    depsformat = "gcc"
+    description = "CXX {{output}}"
+    outputs = [ "{{source_out_dir}}/{{target_output_name}}.{{source_name_part}}.o" ]
+  }
+  tool("link") {
+    outfile = "{{output_dir}}/{{target_output_name}}{{output_extension}}"
+    command = "g++ -o $outfile {{inputs}} {{ldflags}}"
+    description = "LINK $outfile"
+    default_output_dir = "{{root_out_dir}}"
+    outputs = [ outfile ]
+  }
+  tool("stamp") {
+    command = "touch {{output}}"
+    description = "STAMP {{output}}"
+  }
+}
+)");
+    for (const char* file : {"v8_snapshot.gni", "run_tool.py"}) {
+      p.Write(std::string("third_party/v8snap/") + file,
+              ReadFile(installation.prefix() + "/share/v8snap/gn/" + file));
+    }
+    p.Write("BUILD.gn",
+            "import(\"//third_party/v8snap/v8_snapshot.gni\")\n\n"
+            "executable(\"app_builder\") {\n"
+            "  sources = [ \"app_builder.cc\" ]\n"
+            "  cflags = " +
+                flags("--cflags v8snap-builder") +
+                "\n"
+                "  ldflags = " +
+                flags("--libs v8snap-extensions v8snap-builder") +
+                "\n"
+                "}\n\n"
+                "v8_snapshot(\"app_snapshot\") {\n"
+                "  manifest = \"snapshot/app.textproto\"\n"
+                "  builder = \":app_builder\"\n"
+                "  output = \"$root_out_dir/app.bin\"\n"
+                "}\n");
+    p.Write("app_builder.cc",
+            "#include \"snapshot_builder/builder_main.h\"\n"
+            "int main(int argc, char** argv) { return v8snap::RunBuilderMain(argc, argv, "
+            "\"app_builder\"); }\n");
+    p.Write("snapshot/app.textproto", kManifest);
+    p.Write("snapshot/greeting.js", kGreeting);
+    p.Write("snapshot/app.js", "export const message = globalThis.greeting + ', app';\n");
+    p.Write("snapshot/notes.js", "// Next to the sources, but named by no manifest.\n");
+    gn_gen_ = new ToolResult(Shell("gn gen out", p.path()));
+  }
+  static void TearDownTestSuite() {
+    delete project_;
+    project_ = nullptr;
+    delete gn_gen_;
+    gn_gen_ = nullptr;
+  }
+
+  void SetUp() override {
+    const ToolResult& install = Installation::Get().result();
+    ASSERT_EQ(install.exit_code, 0) << install.out << install.err;
+    ASSERT_EQ(gn_gen_->exit_code, 0) << gn_gen_->out << gn_gen_->err;
+    ToolResult build = Ninja();
+    ASSERT_EQ(build.exit_code, 0) << build.out << build.err;
+    ASSERT_TRUE(Exists(Path("out/app.bin")) && Exists(Path("out/app.bin.sidecar.pb")));
+  }
+
+  static std::string Path(const std::string& relative) { return project_->path() + "/" + relative; }
+  static ToolResult Ninja() { return Shell("ninja -C out", project_->path()); }
+  static void Write(const std::string& relative, const std::string& contents) {
+    project_->Write(relative, contents);
+  }
+  static bool SnapshotRebuilt(const ToolResult& ninja) {
+    return ninja.out.find("ACTION //:app_snapshot") != std::string::npos;
+  }
+
+  static constexpr char kManifest[] = R"(name: "app"
+extension {
+  name: "greeting"
+  js: "greeting.js"
+}
+extension {
+  name: "app"
+  deps: "greeting"
+  esm: "app.js"
+}
+)";
+  static constexpr char kGreeting[] = "globalThis.greeting = 'hello';\n";
+  static constexpr char kNoWork[] = "ninja: no work to do.";
+
+  static TempDir* project_;
+  static ToolResult* gn_gen_;
+};
+
+TempDir* GnTemplateTest::project_ = nullptr;
+ToolResult* GnTemplateTest::gn_gen_ = nullptr;
+
+TEST_F(GnTemplateTest, UpToDateBuildDoesNothing) {
+  ToolResult ninja = Ninja();
+  EXPECT_EQ(ninja.exit_code, 0);
+  EXPECT_THAT(ninja.out, HasSubstr(kNoWork));
+}
+
+TEST_F(GnTemplateTest, TouchingAJsSourceRebuildsTheSnapshotOnce) {
+  std::string blob = ReadFile(Path("out/app.bin"));
+  Touch(Path("snapshot/greeting.js"));
+  ToolResult ninja = Ninja();
+  EXPECT_EQ(ninja.exit_code, 0) << ninja.out;
+  EXPECT_TRUE(SnapshotRebuilt(ninja)) << ninja.out;
+  EXPECT_THAT(ninja.out, Not(HasSubstr("LINK"))) << "only the snapshot depends on the JS";
+  EXPECT_TRUE(ReadFile(Path("out/app.bin")) == blob) << "same inputs must give the same blob";
+  EXPECT_THAT(Ninja().out, HasSubstr(kNoWork));
+}
+
+TEST_F(GnTemplateTest, TouchingTheManifestRebuildsTheSnapshot) {
+  Touch(Path("snapshot/app.textproto"));
+  ToolResult ninja = Ninja();
+  EXPECT_TRUE(SnapshotRebuilt(ninja)) << ninja.out;
+  EXPECT_THAT(Ninja().out, HasSubstr(kNoWork));
+}
+
+TEST_F(GnTemplateTest, TouchingAFileTheManifestDoesNotNameRebuildsNothing) {
+  Touch(Path("snapshot/notes.js"));
+  EXPECT_THAT(Ninja().out, HasSubstr(kNoWork));
+}
+
+TEST_F(GnTemplateTest, EditingAJsSourceChangesTheSnapshot) {
+  std::string blob = ReadFile(Path("out/app.bin"));
+  std::string sidecar = ReadFile(Path("out/app.bin.sidecar.pb"));
+  Write("snapshot/greeting.js", "globalThis.greeting = 'good morning';\n");
+  ToolResult ninja = Ninja();
+  Write("snapshot/greeting.js", kGreeting);
+  EXPECT_TRUE(SnapshotRebuilt(ninja)) << ninja.out;
+  EXPECT_FALSE(ReadFile(Path("out/app.bin")) == blob) << "the new JS is not in the blob";
+  EXPECT_FALSE(ReadFile(Path("out/app.bin.sidecar.pb")) == sidecar) << "digests unchanged";
+}
+
+TEST_F(GnTemplateTest, ASourceAddedToTheManifestIsTrackedFromThenOn) {
+  std::string manifest = kManifest;
+  manifest.insert(manifest.find("  js: \"greeting.js\""), "  js: \"notes.js\"\n");
+  Write("snapshot/app.textproto", manifest);
+  EXPECT_TRUE(SnapshotRebuilt(Ninja()));
+  Touch(Path("snapshot/notes.js"));
+  ToolResult ninja = Ninja();
+  Write("snapshot/app.textproto", kManifest);
+  EXPECT_TRUE(SnapshotRebuilt(ninja)) << "the depfile did not pick up the new source\n"
+                                      << ninja.out;
+}
+
+TEST_F(GnTemplateTest, RelinkingTheBuilderRebuildsTheSnapshot) {
+  Touch(Path("app_builder.cc"));
+  ToolResult ninja = Ninja();
+  EXPECT_EQ(ninja.exit_code, 0) << ninja.out;
+  EXPECT_THAT(ninja.out, HasSubstr("LINK ./app_builder"));
+  EXPECT_TRUE(SnapshotRebuilt(ninja)) << ninja.out;
+  EXPECT_THAT(Ninja().out, HasSubstr(kNoWork));
+}
+
+TEST_F(GnTemplateTest, AFailedBuildKeepsThePreviousSnapshotAndIsRetried) {
+  std::string blob = ReadFile(Path("out/app.bin"));
+  std::string broken = kManifest;
+  broken.replace(broken.find("deps: \"greeting\""), 16, "deps: \"greting\"");
+  Write("snapshot/app.textproto", broken);
+  ToolResult first = Ninja();
+  ToolResult second = Ninja();
+  Write("snapshot/app.textproto", kManifest);
+  EXPECT_NE(first.exit_code, 0);
+  EXPECT_THAT(first.out,
+              HasSubstr("app.textproto:8:9: error: extension 'app' depends on 'greting'"));
+  EXPECT_TRUE(ReadFile(Path("out/app.bin")) == blob) << "a failed build replaced the snapshot";
+  EXPECT_NE(second.exit_code, 0) << "ninja took the failed build for done";
+  EXPECT_TRUE(SnapshotRebuilt(Ninja()));
+}
+
+}  // namespace
+}  // namespace v8snap::testing
