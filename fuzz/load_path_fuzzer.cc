@@ -38,7 +38,11 @@ V8SNAP_FUZZ_TARGET(load_path) {
 
   // Everything checked out, so this pair is one the builder wrote: it must load.
   v8snap::RuntimeConfig config;
-  for (const std::string& name : names) config.manifest.extensions.push_back({name});
+  for (const std::string& name : names) {
+    v8snap::LoadedExtension extension;
+    extension.name = name;
+    config.manifest.extensions.push_back(std::move(extension));
+  }
   v8snap::SnapshotPair pair{std::move(blob), *std::move(sidecar)};
   auto runtime = v8snap::JsRuntime::FromSnapshotPair(std::move(pair), "fuzz.bin", config);
   if (!runtime.ok()) __builtin_trap();

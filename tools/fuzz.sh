@@ -10,7 +10,7 @@ seconds="${FUZZ_SECONDS:-60}"
 out=out/fuzz
 
 bash tools/install_deps.sh --fuzz
-gn gen "$out" --args='is_clang=true cc="clang-14" cxx="clang++-14" use_asan=true use_libfuzzer=true' >/dev/null
+gn gen "$out" --args='is_clang=true cc="clang-14" cxx="clang++-14" use_asan=true use_libfuzzer=true'
 ninja -C "$out" fuzz:fuzzers
 
 status=0
