@@ -5,7 +5,7 @@ OUT ?= out/release
 GN_ARGS ?= is_debug=false
 NINJA_JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-asan test-tsan fuzz bench clean
+.PHONY: all deps build demo test test-asan test-tsan fuzz bench install clean
 
 all: build
 
@@ -43,6 +43,21 @@ test-tsan: deps
 # libFuzzer on every parser of untrusted bytes, FUZZ_SECONDS (default 60) per target.
 fuzz:
 	@bash tools/fuzz.sh
+
+# The tools, static libraries, headers, libnode and pkg-config files, for projects that embed
+# v8snap (docs/embedding.md): make install PREFIX=$HOME/.local
+PREFIX ?= /usr/local
+install: build
+	@bash tools/install.sh --out $(OUT) --prefix $(abspath $(PREFIX)) $(if $(DESTDIR),--destdir $(DESTDIR))
+
+# The benchmark suite (bench/run_bench.sh, docs/performance.md) in its own build folder: prints
+# the table of ratios and writes $(BENCH_OUT)/summary.json. Takes ~10 minutes.
+BENCH_OUT ?= out/bench
+bench:
+	@bash tools/install_deps.sh --bench
+	@gn gen $(BENCH_OUT) --args='$(GN_ARGS)' >/dev/null
+	@ninja -C $(BENCH_OUT) -j $(NINJA_JOBS) bench
+	@bash bench/run_bench.sh $(BENCH_OUT)
 
 clean:
 	rm -rf out

@@ -30,8 +30,14 @@ int main(int argc, char** argv) {
                  "clear: drop it")
       ->check(CLI::IsMember({"keep", "clear"}))
       ->capture_default_str();
+  app.add_option("--warmup", options.warmup_script_path,
+                 "Run this classic script before serializing, so the functions it calls keep "
+                 "their compiled code in the blob (needs --code-cache=keep)");
   app.add_option("--depfile", options.depfile_path,
                  "Also write a depfile (OUT: manifest sources...) for ninja or make");
+  app.add_flag("--size-report", options.size_report,
+               "Also record in the sidecar how many blob bytes each extension adds (builds each "
+               "manifest prefix once more; see docs/inspect.md)");
   app.add_flag("--verbose,-v", options.verbose, "One line per extension and a summary on stderr");
   if (int code = ParseOrExit(app, argc, argv); code >= 0) return code;
 

@@ -15,11 +15,13 @@
 #include "format/status_macros.h"
 #include "format/version.h"
 #include "runtime/bootstrap.h"
+#include "runtime/js_error.h"
 #include "runtime/module_map.h"
 #include "runtime/snapshot_layout.h"
 #include "runtime/v8_process.h"
 #include "v8-context.h"
 #include "v8-isolate.h"
+#include "v8-script.h"
 #include "v8-snapshot.h"
 
 namespace v8snap {
@@ -79,6 +81,30 @@ Sidecar DescribeBuild(const BuildOptions& options, const LoadedManifest& manifes
   return sidecar;
 }
 
+// Runs the --warmup script (BuildOptions::warmup_script_path) as a classic script. Its name in
+// the blob is fixed, so where the script lives does not change the blob.
+absl::Status RunWarmup(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                       const std::string& path) {
+  ASSIGN_OR_RETURN(std::string source, ReadFileToString(path));
+  v8::HandleScope scope(isolate);
+  v8::TryCatch try_catch(isolate);
+  v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "v8snap:warmup"));
+  v8::Local<v8::String> code;
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> result;
+  if (!v8::String::NewFromUtf8(isolate, source.data(), v8::NewStringType::kNormal,
+                               static_cast<int>(source.size()))
+           .ToLocal(&code) ||
+      !v8::Script::Compile(context, code, &origin).ToLocal(&script) ||
+      !script->Run(context).ToLocal(&result)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "warm-up script failed: ",
+        FormatTryCatch(isolate, context, try_catch, [&path](const std::string&) { return path; })));
+  }
+  isolate->PerformMicrotaskCheckpoint();
+  return absl::OkStatus();
+}
+
 // Runs the extensions inside a SnapshotCreator and returns the blob bytes; fills the module
 // records (with their snapshot data indexes) into `sidecar`.
 absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const LoadedManifest& manifest,
@@ -96,6 +122,9 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
     ASSIGN_OR_RETURN(std::vector<ModuleRecord> records,
                      BootstrapContext(isolate, context, layout, manifest.extensions, modules,
                                       &progress));
+    if (!options.warmup_script_path.empty()) {
+      RETURN_IF_ERROR(RunWarmup(isolate, context, options.warmup_script_path));
+    }
     for (ModuleRecord& record : records) {
       size_t index;
       if (record.lazy()) {
@@ -123,13 +152,54 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
   return blob;
 }
 
+// Blob bytes per extension, by building each prefix of the extension list (see
+// BuildOptions::size_report). `full_bytes` is the size of the blob of all N extensions, already
+// built; prefixes 0..N-1 are built here, in order, each in a fresh SnapshotCreator.
+absl::StatusOr<std::vector<ExtensionSize>> MeasureExtensionSizes(
+    const BuildOptions& options, const LoadedManifest& manifest,
+    const ExtensionRegistry& registry, int64_t full_bytes) {
+  BuildOptions quiet = options;
+  quiet.verbose = false;
+  quiet.warmup_script_path.clear();  // it may use any extension; prefixes lack some
+  LoadedManifest prefix;
+  std::vector<std::string> names;
+  std::vector<int64_t> prefix_bytes;
+  for (const LoadedExtension& extension : manifest.extensions) {
+    ASSIGN_OR_RETURN(RuntimeLayout layout, ComputeLayout(names, registry));
+    Sidecar scratch;
+    ASSIGN_OR_RETURN(std::string blob, CreateBlob(quiet, prefix, layout, scratch));
+    prefix_bytes.push_back(static_cast<int64_t>(blob.size()));
+    prefix.extensions.push_back(extension);
+    names.push_back(extension.name);
+  }
+  prefix_bytes.push_back(full_bytes);
+  std::vector<ExtensionSize> sizes;
+  for (size_t k = 0; k < manifest.extensions.size(); ++k) {
+    ExtensionSize size;
+    size.set_extension(manifest.extensions[k].name);
+    size.set_bytes(prefix_bytes[k + 1] - prefix_bytes[k]);
+    if (options.verbose) {
+      std::fprintf(stderr, "  %-20s %+9lld blob bytes\n", size.extension().c_str(),
+                   static_cast<long long>(size.bytes()));
+    }
+    sizes.push_back(std::move(size));
+  }
+  if (options.verbose) {
+    std::fprintf(stderr, "  %-20s %9lld blob bytes (no extensions)\n", "(V8 baseline)",
+                 static_cast<long long>(prefix_bytes[0]));
+  }
+  return sizes;
+}
+
 // "out: in1 in2 ..." with spaces escaped, as ninja and make read it.
-std::string Depfile(const std::string& out_path, const LoadedManifest& manifest) {
+std::string Depfile(const std::string& out_path, const LoadedManifest& manifest,
+                    const std::string& warmup_script_path) {
   auto escape = [](const std::string& path) { return absl::StrReplaceAll(path, {{" ", "\\ "}}); };
   std::string text = absl::StrCat(escape(out_path), ":", " ", escape(manifest.path));
   for (const auto& extension : manifest.extensions) {
     for (const auto& source : extension.sources) absl::StrAppend(&text, " ", escape(source.resolved_path));
   }
+  if (!warmup_script_path.empty()) absl::StrAppend(&text, " ", escape(warmup_script_path));
   absl::StrAppend(&text, "\n");
   return text;
 }
@@ -145,6 +215,11 @@ std::vector<std::string> DeterministicV8Flags() {
 absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   Clock::time_point start = Clock::now();
   const ExtensionRegistry& registry = ExtensionRegistry::Global();
+  if (!options.warmup_script_path.empty() && !options.keep_code_cache) {
+    return absl::InvalidArgumentError(
+        "--warmup needs --code-cache=keep: with clear, the code the warm-up compiles is dropped "
+        "from the blob");
+  }
 
   ManifestCheckOptions check;
   check.native_extensions = registry.Names();
@@ -165,9 +240,18 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   }
   Sidecar sidecar = DescribeBuild(options, manifest, layout, flags, registry);
   ASSIGN_OR_RETURN(std::string blob, CreateBlob(options, manifest, layout, sidecar));
+  if (options.size_report) {
+    if (options.verbose) std::fprintf(stderr, "size report: building each manifest prefix\n");
+    ASSIGN_OR_RETURN(std::vector<ExtensionSize> sizes,
+                     MeasureExtensionSizes(options, manifest, registry,
+                                           static_cast<int64_t>(blob.size())));
+    for (ExtensionSize& size : sizes) *sidecar.add_size_report() = std::move(size);
+  }
   RETURN_IF_ERROR(WriteSnapshotPair(options.out_path, blob, &sidecar));
   if (!options.depfile_path.empty()) {
-    RETURN_IF_ERROR(WriteFileAtomically(options.depfile_path, Depfile(options.out_path, manifest)));
+    RETURN_IF_ERROR(WriteFileAtomically(options.depfile_path,
+                                        Depfile(options.out_path, manifest,
+                                                options.warmup_script_path)));
   }
 
   BuildSummary summary;

@@ -27,8 +27,18 @@ struct BuildOptions {
   std::vector<std::string> extra_v8_flags;
   // Keep compiled function code in the blob (faster first calls, bigger blob) or clear it.
   bool keep_code_cache = false;
+  // A classic script run in the snapshot's context after the extensions and before serializing,
+  // so the functions it calls are compiled and their bytecode kept in the blob (V8's
+  // WarmUpSnapshotDataBlob idea). Needs keep_code_cache. Whatever it leaves reachable is in the
+  // snapshot too: it should call functions, not install things. Empty: none.
+  std::string warmup_script_path;
   // Print one line per extension and a summary to stderr.
   bool verbose = false;
+  // Also record how many blob bytes each extension adds (Sidecar.size_report): every prefix
+  // 0..N-1 of the manifest's N extensions is built again in its own SnapshotCreator, and
+  // extension k is charged bytes(prefix k+1) - bytes(prefix k). The blob written is the same as
+  // without it; the build takes about N/2 + 1 times as long (docs/inspect.md).
+  bool size_report = false;
   // When set, a Makefile-style depfile listing the manifest and every source it names, so a
   // build system re-runs the builder exactly when one of them changes (build/v8_snapshot.gni).
   std::string depfile_path;

@@ -25,6 +25,14 @@ if [ "${1:-}" = "--fuzz" ]; then
   apt_packages+=(clang-14 libclang-rt-14-dev)
 fi
 
+# `install_deps.sh --bench`: also what make bench times against: python3 runs its scripts, and
+# Node (`node --build-snapshot`, builder_vs_node) comes from Debian's nodejs unless a `node` is
+# already on PATH (a nodesource nodejs conflicts with Debian's libnode108).
+if [ "${1:-}" = "--bench" ]; then
+  apt_packages+=(python3)
+  command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+fi
+
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -1,0 +1,21 @@
+// The `bench` extension: one sync op with a numeric argument, registered like every op (a
+// FunctionCallback bound through the layout), for op_call_bench.cc.
+#include "bench/bench_ops.h"
+#include "runtime/extension.h"
+#include "v8-primitive.h"
+
+namespace v8snap::bench {
+namespace {
+
+// op_bench_mix(value) -> Mix32(value): int32 in, int32 out; non-int32 arguments count as 0.
+void OpBenchMix(const v8::FunctionCallbackInfo<v8::Value>& info) {
+  int32_t value = info[0]->IsInt32() ? info[0].As<v8::Int32>()->Value() : 0;
+  info.GetReturnValue().Set(Mix32(value));
+}
+
+}  // namespace
+}  // namespace v8snap::bench
+
+V8SNAP_REGISTER_EXTENSION(bench, {
+    {"op_bench_mix", v8snap::bench::OpBenchMix, 1, v8snap::OpMode::kSync},
+});

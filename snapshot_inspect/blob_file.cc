@@ -1,0 +1,94 @@
+// mmap for random access, read(2) + streaming XXH3 for the hash, with atomic_file.h's errors.
+#include "snapshot_inspect/blob_file.h"
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
+namespace v8snap::inspect {
+namespace {
+
+absl::Status ErrnoStatus(int err, absl::string_view what, const std::string& path) {
+  std::string message = absl::StrCat(what, " '", path, "': ", std::strerror(err));
+  if (err == ENOENT) return absl::NotFoundError(message);
+  if (err == EACCES || err == EPERM) return absl::PermissionDeniedError(message);
+  return absl::UnavailableError(message);
+}
+
+// Opens a regular file for reading (O_NONBLOCK: a FIFO must not block the open; it is refused)
+// and returns its descriptor and size.
+absl::StatusOr<std::pair<int, size_t>> OpenRegular(const std::string& path) {
+  int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
+  struct stat st;
+  if (fstat(fd, &st) != 0) {
+    int err = errno;
+    close(fd);
+    return ErrnoStatus(err, "cannot stat", path);
+  }
+  if (!S_ISREG(st.st_mode)) {
+    close(fd);
+    return absl::InvalidArgumentError(
+        absl::StrCat("'", path, "' is not a regular file; expected a snapshot blob"));
+  }
+  return std::make_pair(fd, static_cast<size_t>(st.st_size));
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
+  absl::StatusOr<std::pair<int, size_t>> file = OpenRegular(path);
+  if (!file.ok()) return file.status();
+  auto [fd, size] = *file;
+  if (size == 0) {
+    close(fd);
+    return std::unique_ptr<MappedFile>(new MappedFile(nullptr, 0));
+  }
+  void* data = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
+  int err = errno;
+  close(fd);
+  if (data == MAP_FAILED) return ErrnoStatus(err, "cannot map", path);
+  return std::unique_ptr<MappedFile>(new MappedFile(static_cast<const char*>(data), size));
+}
+
+MappedFile::~MappedFile() {
+  if (data_ != nullptr) munmap(const_cast<char*>(data_), size_);
+}
+
+absl::StatusOr<std::string> Xxh3HexOfFile(const std::string& path) {
+  absl::StatusOr<std::pair<int, size_t>> file = OpenRegular(path);
+  if (!file.ok()) return file.status();
+  const int fd = file->first;
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_128bits_reset(state);
+  std::vector<char> buffer(1 << 20);
+  while (true) {
+    ssize_t n = read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int err = errno;
+      close(fd);
+      XXH3_freeState(state);
+      return ErrnoStatus(err, "cannot read", path);
+    }
+    if (n == 0) break;
+    XXH3_128bits_update(state, buffer.data(), static_cast<size_t>(n));
+  }
+  close(fd);
+  XXH128_hash_t hash = XXH3_128bits_digest(state);
+  XXH3_freeState(state);
+  return absl::StrFormat("%016x%016x", hash.high64, hash.low64);
+}
+
+}  // namespace v8snap::inspect

@@ -1,0 +1,226 @@
+// Heap measurement through V8's public heap profiler, and the comparison of two measurements.
+#include "snapshot_inspect/heap_composition.h"
+
+#include <algorithm>
+#include <cstdlib>
+#include <memory>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "format/status_macros.h"
+#include "format/v8_blob_header.h"
+#include "runtime/v8_process.h"
+#include "v8-array-buffer.h"
+#include "v8-container.h"
+#include "v8-context.h"
+#include "v8-isolate.h"
+#include "v8-local-handle.h"
+#include "v8-object.h"
+#include "v8-primitive.h"
+#include "v8-profiler.h"
+
+namespace v8snap::inspect {
+namespace {
+
+// DevTools' names for heap-snapshot node types.
+const char* NodeTypeName(v8::HeapGraphNode::Type type) {
+  switch (type) {
+    case v8::HeapGraphNode::kHidden: return "hidden";
+    case v8::HeapGraphNode::kArray: return "array";
+    case v8::HeapGraphNode::kString: return "string";
+    case v8::HeapGraphNode::kObject: return "object";
+    case v8::HeapGraphNode::kCode: return "code";
+    case v8::HeapGraphNode::kClosure: return "closure";
+    case v8::HeapGraphNode::kRegExp: return "regexp";
+    case v8::HeapGraphNode::kHeapNumber: return "number";
+    case v8::HeapGraphNode::kNative: return "native";
+    case v8::HeapGraphNode::kSynthetic: return "synthetic";
+    case v8::HeapGraphNode::kConsString: return "concatenated string";
+    case v8::HeapGraphNode::kSlicedString: return "sliced string";
+    case v8::HeapGraphNode::kSymbol: return "symbol";
+    case v8::HeapGraphNode::kBigInt: return "bigint";
+  }
+  return "other";
+}
+
+// Node names are constructor names for objects and V8's kind names for hidden and native nodes
+// ("system / Map"): few and meaningful. For strings, closures and code they are contents or
+// function names, too many to group by.
+bool GroupsByName(v8::HeapGraphNode::Type type) {
+  return type == v8::HeapGraphNode::kObject || type == v8::HeapGraphNode::kHidden ||
+         type == v8::HeapGraphNode::kNative;
+}
+
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 == nullptr ? std::string() : std::string(*utf8, utf8.length());
+}
+
+bool BySizeThenName(const HeapGroup& a, const HeapGroup& b) {
+  return std::make_tuple(-a.bytes(), a.type(), a.constructor()) <
+         std::make_tuple(-b.bytes(), b.type(), b.constructor());
+}
+
+// Owns the isolate for one measurement; disposes it on every path.
+struct IsolateDeleter {
+  void operator()(v8::Isolate* isolate) const { isolate->Dispose(); }
+};
+
+absl::StatusOr<HeapComposition> Measure(v8::Isolate* isolate) {
+  v8::Isolate::Scope isolate_scope(isolate);
+  v8::HandleScope handle_scope(isolate);
+  v8::Local<v8::Context> context = v8::Context::New(isolate);
+  if (context.IsEmpty()) return absl::InternalError("V8 could not create a context from the blob");
+  v8::Context::Scope context_scope(context);
+
+  HeapComposition heap;
+  v8::Local<v8::Array> names;
+  if (!context->Global()
+           ->GetOwnPropertyNames(context, v8::SKIP_SYMBOLS, v8::KeyConversionMode::kConvertToString)
+           .ToLocal(&names)) {
+    return absl::InternalError("V8 could not list the global object's properties");
+  }
+  std::vector<std::string> properties;
+  for (uint32_t i = 0; i < names->Length(); ++i) {
+    v8::Local<v8::Value> name;
+    if (names->Get(context, i).ToLocal(&name)) properties.push_back(ToUtf8(isolate, name));
+  }
+  std::sort(properties.begin(), properties.end());
+  for (auto& p : properties) heap.add_global_properties(std::move(p));
+
+  const v8::HeapSnapshot* snapshot = isolate->GetHeapProfiler()->TakeHeapSnapshot();
+  if (snapshot == nullptr) return absl::InternalError("V8 could not take a heap snapshot");
+  absl::flat_hash_map<std::pair<int, std::string>, std::pair<int64_t, int64_t>> groups;
+  for (int i = 0; i < snapshot->GetNodesCount(); ++i) {
+    v8::HandleScope node_scope(isolate);
+    const v8::HeapGraphNode* node = snapshot->GetNode(i);
+    v8::HeapGraphNode::Type type = node->GetType();
+    // Synthetic nodes are the profiler's grouping roots ("(GC roots)"), not heap objects.
+    if (type == v8::HeapGraphNode::kSynthetic) continue;
+    std::string name = GroupsByName(type) ? ToUtf8(isolate, node->GetName()) : std::string();
+    auto& [count, bytes] = groups[{static_cast<int>(type), std::move(name)}];
+    ++count;
+    bytes += static_cast<int64_t>(node->GetShallowSize());
+  }
+  const_cast<v8::HeapSnapshot*>(snapshot)->Delete();
+
+  for (const auto& [key, totals] : groups) {
+    HeapGroup* group = heap.add_groups();
+    group->set_type(NodeTypeName(static_cast<v8::HeapGraphNode::Type>(key.first)));
+    group->set_constructor(key.second);
+    group->set_count(totals.first);
+    group->set_bytes(totals.second);
+    heap.set_objects(heap.objects() + totals.first);
+    heap.set_bytes(heap.bytes() + totals.second);
+  }
+  std::sort(heap.mutable_groups()->begin(), heap.mutable_groups()->end(), BySizeThenName);
+  return heap;
+}
+
+}  // namespace
+
+absl::StatusOr<HeapComposition> MeasureHeap(const SnapshotPair& pair,
+                                            const std::string& blob_path) {
+  ASSIGN_OR_RETURN(V8BlobHeader header, ParseV8BlobHeader(pair.blob));
+  const std::string linked = V8Process::LinkedV8Version();
+  if (header.version != linked) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "snapshot '", blob_path, "' was built with V8 ", header.version,
+        ", but this snapshot_inspect is linked with V8 ", linked,
+        "; V8 cannot load it, so its heap cannot be measured here. Use a snapshot_inspect "
+        "linked with V8 ", header.version, "."));
+  }
+  RETURN_IF_ERROR(V8Process::Initialize({}));
+
+  // Placeholders: one distinct address per reference, then V8's 0 terminator. Nothing in the
+  // context runs, so none of them is ever called; only the table's length must be right.
+  const int count = pair.sidecar.layout().external_references_size();
+  std::vector<char> placeholders(static_cast<size_t>(count) + 1);
+  std::vector<intptr_t> references;
+  references.reserve(placeholders.size());
+  for (int i = 0; i < count; ++i) references.push_back(reinterpret_cast<intptr_t>(&placeholders[i]));
+  references.push_back(0);
+
+  // V8 reads the blob while the isolate lives; `pair` outlives it here.
+  v8::StartupData blob{pair.blob.data(), static_cast<int>(pair.blob.size())};
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
+      v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  v8::Isolate::CreateParams params;
+  params.snapshot_blob = &blob;
+  params.external_references = references.data();
+  params.array_buffer_allocator = allocator.get();
+  std::unique_ptr<v8::Isolate, IsolateDeleter> isolate(v8::Isolate::New(params));
+  if (isolate == nullptr) return absl::InternalError("V8 could not create an isolate from the blob");
+  return Measure(isolate.get());
+}
+
+void KeepTopGroups(int top, HeapComposition* heap) {
+  if (top > 0 && heap->groups_size() > top) {
+    heap->mutable_groups()->DeleteSubrange(top, heap->groups_size() - top);
+  }
+}
+
+HeapDiff DiffHeaps(const HeapComposition& old_heap, const HeapComposition& new_heap) {
+  HeapDiff diff;
+  diff.set_old_objects(old_heap.objects());
+  diff.set_new_objects(new_heap.objects());
+  diff.set_old_bytes(old_heap.bytes());
+  diff.set_new_bytes(new_heap.bytes());
+
+  using Key = std::pair<std::string, std::string>;
+  absl::flat_hash_map<Key, HeapGroupDelta> deltas;
+  std::vector<Key> order;
+  auto entry = [&](const HeapGroup& g) -> HeapGroupDelta& {
+    Key key{g.type(), g.constructor()};
+    auto [it, fresh] = deltas.try_emplace(key);
+    if (fresh) {
+      order.push_back(key);
+      it->second.set_type(g.type());
+      it->second.set_constructor(g.constructor());
+    }
+    return it->second;
+  };
+  for (const HeapGroup& g : old_heap.groups()) {
+    HeapGroupDelta& d = entry(g);
+    d.set_old_count(g.count());
+    d.set_old_bytes(g.bytes());
+  }
+  for (const HeapGroup& g : new_heap.groups()) {
+    HeapGroupDelta& d = entry(g);
+    d.set_new_count(g.count());
+    d.set_new_bytes(g.bytes());
+  }
+  std::vector<HeapGroupDelta> changed;
+  for (const Key& key : order) {
+    HeapGroupDelta& d = deltas[key];
+    if (d.old_count() != d.new_count() || d.old_bytes() != d.new_bytes()) {
+      changed.push_back(std::move(d));
+    }
+  }
+  std::stable_sort(changed.begin(), changed.end(),
+                   [](const HeapGroupDelta& a, const HeapGroupDelta& b) {
+                     return std::llabs(a.new_bytes() - a.old_bytes()) >
+                            std::llabs(b.new_bytes() - b.old_bytes());
+                   });
+  for (HeapGroupDelta& d : changed) *diff.add_groups() = std::move(d);
+
+  // Both lists are sorted: one merge pass.
+  const auto& a = old_heap.global_properties();
+  const auto& b = new_heap.global_properties();
+  int i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i] < b[j])) {
+      diff.add_global_properties_removed(a[i++]);
+    } else if (i == a.size() || b[j] < a[i]) {
+      diff.add_global_properties_added(b[j++]);
+    } else {
+      ++i;
+      ++j;
+    }
+  }
+  return diff;
+}
+
+}  // namespace v8snap::inspect

@@ -1,0 +1,92 @@
+// snapshot_inspect: look inside snapshots, check them, validate manifests, diff two snapshots.
+#include <string>
+#include <vector>
+
+#include "cli/cli_support.h"
+#include "snapshot_inspect/commands.h"
+
+int main(int argc, char** argv) {
+  using namespace v8snap;
+  using namespace v8snap::inspect;
+  CLI::App app(
+      "Looks inside V8 startup snapshots built by snapshot_builder, checks them, validates\n"
+      "manifests and diffs two snapshots. Every command takes --json (keys: docs/inspect.md).\n\n"
+      "Examples:\n"
+      "  snapshot_inspect info out/release/default.bin\n"
+      "  snapshot_inspect info out/release/default.bin --only ops,refs\n"
+      "  snapshot_inspect verify snap.bin --manifest manifests/default.textproto\n"
+      "  snapshot_inspect validate manifests/default.textproto --fix\n"
+      "  snapshot_inspect diff base.bin head.bin --fail-on=compatible --heap\n"
+      "  snapshot_inspect heap snap.bin --top 5\n\n"
+      "Exit codes: 0 ok, 1 failure (or, for diff, a change at or above --fail-on), 2 usage\n"
+      "error (for diff: any trouble).",
+      kTool);
+  AddVersionFlag(app, kTool);
+  app.require_subcommand(1);
+
+  InfoOptions info;
+  CLI::App* info_command = app.add_subcommand(
+      "info", "V8 and builder versions, blob sections, extensions, ops, references, modules");
+  info_command->add_option("snapshot", info.blob_path, "Snapshot blob (sidecar: SNAPSHOT.sidecar.pb)")
+      ->required();
+  info_command->add_flag("--json", info.json, "Print the report as JSON");
+  info_command
+      ->add_option("--only", info.only,
+                   "Show only these parts, comma-separated: build, sections, extensions, ops, "
+                   "refs, modules, sizes")
+      ->delimiter(',')
+      ->check(CLI::IsMember(std::vector<std::string>(std::begin(kInfoParts), std::end(kInfoParts))));
+
+  VerifyOptions verify;
+  CLI::App* verify_command = app.add_subcommand(
+      "verify", "Integrity of a snapshot pair; with --manifest, whether that runtime loads it");
+  verify_command->add_option("snapshot", verify.blob_path, "Snapshot blob")->required();
+  verify_command->add_option("--manifest", verify.manifest_path,
+                             "Check it as a runtime configured by this manifest would");
+  verify_command->add_flag("--json", verify.json, "Print the report as JSON");
+
+  ValidateOptions validate;
+  CLI::App* validate_command = app.add_subcommand(
+      "validate", "Every problem of a manifest at once, and an order that satisfies the deps");
+  validate_command->add_option("manifest", validate.manifest_path, "Manifest (text format)")
+      ->required();
+  validate_command->add_flag("--fix", validate.fix,
+                             "Rewrite the manifest in the suggested order (atomically; comments "
+                             "move with their blocks)");
+  validate_command->add_flag("--json", validate.json, "Print the report as JSON");
+
+  DiffOptions diff;
+  std::string fail_on = "breaking";
+  CLI::App* diff_command = app.add_subcommand(
+      "diff", "What changed between two snapshots, classified breaking or compatible");
+  diff_command->add_option("old", diff.old_path, "The old snapshot blob")->required();
+  diff_command->add_option("new", diff.new_path, "The new snapshot blob")->required();
+  diff_command
+      ->add_option("--fail-on", fail_on,
+                   "Exit 1 when something at or above this changed (none: never)")
+      ->check(CLI::IsMember({"none", "compatible", "breaking"}))
+      ->capture_default_str();
+  diff_command->add_flag("--heap", diff.heap,
+                         "Also load both blobs in V8 and compare their heaps");
+  diff_command->add_flag("--json", diff.json, "Print the report as JSON");
+
+  HeapOptions heap;
+  CLI::App* heap_command =
+      app.add_subcommand("heap", "Heap composition of a snapshot, by type and constructor");
+  heap_command->add_option("snapshot", heap.blob_path, "Snapshot blob")->required();
+  heap_command->add_option("--top", heap.top, "Show the N largest groups (0: all)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  heap_command->add_flag("--json", heap.json, "Print the report as JSON");
+
+  if (int code = ParseOrExit(app, argc, argv); code >= 0) return code;
+
+  if (info_command->parsed()) return RunInfo(info);
+  if (verify_command->parsed()) return RunVerify(verify);
+  if (validate_command->parsed()) return RunValidate(validate);
+  if (diff_command->parsed()) {
+    diff.fail_on = *ParseSeverity(fail_on);
+    return RunDiff(diff);
+  }
+  return RunHeap(heap);
+}
