@@ -153,6 +153,11 @@ absl::Status EventLoop::Run() {
   return error;
 }
 
+void EventLoop::Stop(absl::Status reason) {
+  if (error_.ok()) error_ = std::move(reason);
+  uv_stop(&loop_);
+}
+
 void EventLoop::Close() {
   if (closed_) return;
   closing_ = true;

@@ -78,6 +78,10 @@ class EventLoop {
   size_t pending_ops() const { return in_flight_.size(); }
 
   bool closing() const { return closing_; }
+
+  // Stops Run() at the next turn with `reason` (loop thread only; other threads wake the loop
+  // with a uv_async_t whose callback calls this, as ExecutionLimits does).
+  void Stop(absl::Status reason);
   bool has_error() const { return !error_.ok(); }
 
   // Shuts the loop down without running more JS: cancels queued work, waits for work already

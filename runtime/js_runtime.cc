@@ -154,8 +154,11 @@ absl::Status JsRuntime::CreateIsolate(v8::StartupData* blob, const RuntimeConfig
   params.snapshot_blob = blob;
   // Without a blob the isolate starts from V8's built-in snapshot, which needs no references.
   params.external_references = blob != nullptr ? layout_.external_references.data() : nullptr;
+  limits_ = std::make_unique<ExecutionLimits>(config.limits);
+  limits_->ConfigureHeap(params);
   isolate_ = v8::Isolate::New(params);
   if (isolate_ == nullptr) return absl::InternalError("V8 could not create an isolate");
+  limits_->Attach(isolate_, state_->loop());
   isolate_->SetData(kRuntimeStateSlot, state_.get());
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope scope(isolate_);
@@ -197,7 +200,9 @@ JsRuntime::~JsRuntime() {
   if (isolate_ == nullptr) return;
   {
     v8::Isolate::Scope isolate_scope(isolate_);
-    // Extension state and the loop first: they close libuv handles and release V8 handles.
+    // Limits first (their wake-up handle closes on the loop), then extension state and the
+    // loop: they close libuv handles and release V8 handles.
+    limits_.reset();
     state_->Shutdown();
     modules_.reset();
     context_.Reset();
@@ -211,6 +216,13 @@ absl::Status JsRuntime::RunEventLoop() {
 }
 
 absl::Status JsRuntime::RunMainModule(const std::string& path) {
+  limits_->Arm();
+  absl::Status status = RunMainModuleUnlimited(path);
+  limits_->Disarm();
+  return limits_->Explain(std::move(status));
+}
+
+absl::Status JsRuntime::RunMainModuleUnlimited(const std::string& path) {
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope scope(isolate_);
   v8::Context::Scope context_scope(context());

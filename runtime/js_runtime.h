@@ -23,6 +23,7 @@
 #include "format/manifest_loader.h"
 #include "format/snapshot_files.h"
 #include "runtime/event_loop.h"
+#include "runtime/execution_limits.h"
 #include "runtime/module_map.h"
 #include "runtime/permissions.h"
 #include "runtime/snapshot_layout.h"
@@ -43,6 +44,8 @@ struct RuntimeConfig {
   // FromSnapshot: when only the extension order differs from the snapshot's, build the
   // external-reference table in the snapshot's order by name instead of refusing.
   bool relink = false;
+  // Heap ceiling and wall-clock budget; a script over either is stopped with a clean error.
+  ExecutionLimitOptions limits;
 };
 
 class JsRuntime {
@@ -79,12 +82,14 @@ class JsRuntime {
   JsRuntime() = default;
   absl::Status CreateIsolate(v8::StartupData* blob, const RuntimeConfig& config);
   absl::Status AdoptSnapshotModules(const Sidecar& sidecar);
+  absl::Status RunMainModuleUnlimited(const std::string& path);
   // Points the ops of disabled extensions (table entries and declarations) at one thrower.
   void DisableOps(const LoadedManifest& manifest);
 
   RuntimeLayout layout_;
   std::vector<std::unique_ptr<OpDecl>> disabled_ops_;  // layout_.ops entries of disabled ops
   std::unique_ptr<RuntimeState> state_;
+  std::unique_ptr<ExecutionLimits> limits_;
   std::string blob_;  // V8 may read the blob while the isolate lives; kept here.
   v8::StartupData startup_data_{nullptr, 0};
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;

@@ -98,6 +98,12 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name) {
   std::vector<std::string> allow_read, allow_write;
   AddPermissionFlag(app, Access::kRead, allow_read);
   AddPermissionFlag(app, Access::kWrite, allow_write);
+  ExecutionLimitOptions limits;
+  app.add_option("--max-heap-mb", limits.max_heap_mb,
+                 "Heap ceiling in MiB; a script that needs more is stopped with an out-of-memory "
+                 "error (exit 1) instead of aborting the process");
+  app.add_option("--timeout-ms", limits.timeout_ms,
+                 "Stop the script (and its timers and ops) after this many milliseconds (exit 1)");
   app.add_option("script", script, "The ES module to run")->required();
   // CLI11 reads "--allow-read=" like a bare --allow-read; an empty list (an unset variable in
   // "--allow-read=$DIR") must not grant every path.
@@ -130,6 +136,7 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name) {
   config.manifest = std::move(*manifest);
   config.manifest_label = manifest_path.empty() ? kEmbeddedManifest.manifest_path : manifest_path;
   config.relink = relink;
+  config.limits = limits;
   for (auto [access, paths] :
        {std::pair{Access::kRead, &allow_read}, std::pair{Access::kWrite, &allow_write}}) {
     if (absl::Status s = ApplyPermissionFlag(access, *paths, config.permissions); !s.ok()) {
