@@ -64,8 +64,8 @@ TEST_F(SecurityTest, HardToSeePathsResolveBeforeTheCheck) {
            {"/proc/self/cwd/secret/s.txt", "PermissionDenied"},
            {"allowed//..//secret/s.txt", "PermissionDenied"},
            {"allowed/./../secret/s.txt", "PermissionDenied"},
-           // Through a file, as the kernel would: ENOTDIR, not a way around the check.
-           {"allowed/file.txt/../../secret/s.txt", "Error"},
+           // ".." through a file: refused, not a way around the check.
+           {"allowed/file.txt/../../secret/s.txt", "PermissionDenied"},
            {"$T//allowed///file.txt", "ok hello"},
            {"$T/allowed/../secret/./s.txt", "PermissionDenied"},
            {"./secret/s.txt", "PermissionDenied"},
@@ -109,6 +109,7 @@ TEST_F(SecurityTest, SymlinkSwappedInDuringReadsNeverLeaks) {
     const std::string tmp_link = root_ + "/allowed/.swap-link";
     int n = 0;
     while (!stop) {
+      usleep(2000);
       if (n++ % 2 == 0) {
         unlink(tmp_link.c_str());
         symlink((root_ + "/secret/s.txt").c_str(), tmp_link.c_str());
@@ -121,7 +122,8 @@ TEST_F(SecurityTest, SymlinkSwappedInDuringReadsNeverLeaks) {
   });
   ToolResult r = Run(
       "const seen = {};\n"
-      "for (let i = 0; i < 3000; ++i) {\n"
+      "const end = Date.now() + 400;\n"
+      "while (Date.now() < end) {\n"
       "  let got;\n"
       "  try { got = v8snap.fs.readTextFileSync('allowed/swap.txt'); } catch (e) { got = e.name; }\n"
       "  seen[got] = (seen[got] || 0) + 1;\n"
