@@ -6,7 +6,14 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include <map>
+#include <regex>
+#include <vector>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
 #include "format/version.h"
 #include "runtime/v8_process.h"
 
@@ -44,6 +51,63 @@ int ParseOrExit(CLI::App& app, int argc, char** argv) {
     return kExitUsage;
   }
   return -1;
+}
+
+void AddErrorFormatOption(CLI::App& app, ErrorFormat& format) {
+  static const std::map<std::string, ErrorFormat> kFormats = {{"text", ErrorFormat::kText},
+                                                              {"github", ErrorFormat::kGithub}};
+  app.add_option("--error-format", format,
+                 "text, or github: errors as GitHub Actions annotations (::error file=...,"
+                 "line=...::message), shown inline in pull requests")
+      ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case));
+}
+
+std::string ToGithubAnnotations(const std::string& report) {
+  // GitHub's escaping for workflow command data and properties.
+  auto escape_data = [](absl::string_view text) {
+    return absl::StrReplaceAll(text, {{"%", "%25"}, {"\r", "%0D"}, {"\n", "%0A"}});
+  };
+  auto escape_property = [&](absl::string_view text) {
+    return absl::StrReplaceAll(escape_data(text), {{":", "%3A"}, {",", "%2C"}});
+  };
+  static const std::regex kPlace(R"(^(\S+?):(\d+):(\d+): (?:error: )?(.*)$)");
+  std::vector<std::string> annotations;
+  std::string pending;  // the current annotation's message, continuation lines included
+  std::string header;
+  auto flush = [&] {
+    if (!header.empty()) annotations.push_back(header + "::" + escape_data(pending));
+    header.clear();
+    pending.clear();
+  };
+  for (absl::string_view line : absl::StrSplit(report, '\n')) {
+    if (line.empty()) continue;
+    std::smatch match;
+    std::string text(line);
+    if (!header.empty() && (line[0] == ' ' || line[0] == '\t')) {
+      absl::StrAppend(&pending, "\n", text);
+      continue;
+    }
+    flush();
+    if (std::regex_match(text, match, kPlace)) {
+      header = absl::StrCat("::error file=", escape_property(match[1].str()),
+                            ",line=", match[2].str(), ",col=", match[3].str());
+      pending = match[4].str();
+    } else {
+      header = "::error";
+      pending = text;
+    }
+  }
+  flush();
+  return absl::StrJoin(annotations, "\n");
+}
+
+void PrintErrorAs(ErrorFormat format, const std::string& tool, const absl::Status& status) {
+  if (format == ErrorFormat::kText) {
+    PrintError(tool, status);
+    return;
+  }
+  std::printf("%s\n", ToGithubAnnotations(std::string(status.message())).c_str());
+  std::fflush(stdout);
 }
 
 bool UseColor(int fd) {

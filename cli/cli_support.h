@@ -30,6 +30,22 @@ void PrintError(const std::string& tool, const std::string& message);
 // returns kExitUsage; returns -1 when the caller should go on.
 int ParseOrExit(CLI::App& app, int argc, char** argv);
 
+// How errors are printed: "text" (default) or "github" (GitHub Actions annotations).
+enum class ErrorFormat { kText, kGithub };
+
+// Adds --error-format=text|github to `app`.
+void AddErrorFormatOption(CLI::App& app, ErrorFormat& format);
+
+// Rewrites an error report as GitHub Actions workflow commands, one per problem:
+//   "m.textproto:3:5: error: unknown dependency\n  fix: ..." →
+//   "::error file=m.textproto,line=3,col=5::unknown dependency%0A  fix: ..."
+// Lines that name no place become "::error::text". Continuation lines (indented) stay with the
+// problem above them, encoded as %0A as GitHub requires.
+std::string ToGithubAnnotations(const std::string& report);
+
+// PrintError, or the report as annotations on stdout (where GitHub reads them) for kGithub.
+void PrintErrorAs(ErrorFormat format, const std::string& tool, const absl::Status& status);
+
 // True when stderr is a terminal and NO_COLOR is unset.
 bool UseColor(int fd);
 
