@@ -46,6 +46,8 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
                "Also record in the sidecar how many blob bytes each extension adds (builds each "
                "manifest prefix once more; see docs/inspect.md)");
   app.add_flag("--verbose,-v", options.verbose, "One line per extension and a summary on stderr");
+  ErrorFormat error_format = ErrorFormat::kText;
+  AddErrorFormatOption(app, error_format);
   if (int code = ParseOrExit(app, argc, argv); code >= 0) return code;
 
   options.keep_code_cache = code_cache == "keep";
@@ -54,7 +56,7 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
   }
   absl::StatusOr<BuildSummary> summary = BuildSnapshot(options);
   if (!summary.ok()) {
-    PrintError(tool, summary.status());
+    PrintErrorAs(error_format, tool, summary.status());
     return kExitFailure;
   }
   return kExitOk;

@@ -1,54 +1,5 @@
-// snapshot_builder: manifest in, snapshot blob + sidecar out.
-#include <cstdio>
+// snapshot_builder: manifest in, snapshot blob + sidecar out. The command line lives in
+// snapshot_builder/builder_main.cc, so embedders' builders share it.
+#include "snapshot_builder/builder_main.h"
 
-#include "absl/strings/str_split.h"
-#include "cli/cli_support.h"
-#include "snapshot_builder/snapshot_builder.h"
-
-int main(int argc, char** argv) {
-  using namespace v8snap;
-  CLI::App app(
-      "Builds a V8 startup snapshot from a manifest and writes the blob and its sidecar.\n\n"
-      "Examples:\n"
-      "  snapshot_builder --manifest manifests/default.textproto --out out/default.bin\n"
-      "  snapshot_builder --manifest m.textproto --out snap.bin --code-cache=keep --verbose\n\n"
-      "Writes OUT and OUT.sidecar.pb, each atomically: a failed build leaves the previous pair.\n"
-      "Exit codes: 0 built, 1 build failed (message on stderr), 2 usage error.",
-      "snapshot_builder");
-  AddVersionFlag(app, "snapshot_builder");
-  BuildOptions options;
-  std::string v8_flags;
-  std::string code_cache = "clear";
-  app.add_option("--manifest", options.manifest_path, "Manifest (protobuf text format)")
-      ->required();
-  app.add_option("--out", options.out_path, "Blob path; the sidecar goes to OUT.sidecar.pb")
-      ->required();
-  app.add_option("--v8-flags", v8_flags,
-                 "Extra V8 flags, space-separated (after --predictable and fixed seeds)");
-  app.add_option("--code-cache", code_cache,
-                 "keep: compiled code stays in the blob (faster first calls, bigger blob); "
-                 "clear: drop it")
-      ->check(CLI::IsMember({"keep", "clear"}))
-      ->capture_default_str();
-  app.add_option("--warmup", options.warmup_script_path,
-                 "Run this classic script before serializing, so the functions it calls keep "
-                 "their compiled code in the blob (needs --code-cache=keep)");
-  app.add_option("--depfile", options.depfile_path,
-                 "Also write a depfile (OUT: manifest sources...) for ninja or make");
-  app.add_flag("--size-report", options.size_report,
-               "Also record in the sidecar how many blob bytes each extension adds (builds each "
-               "manifest prefix once more; see docs/inspect.md)");
-  app.add_flag("--verbose,-v", options.verbose, "One line per extension and a summary on stderr");
-  if (int code = ParseOrExit(app, argc, argv); code >= 0) return code;
-
-  options.keep_code_cache = code_cache == "keep";
-  for (absl::string_view flag : absl::StrSplit(v8_flags, ' ', absl::SkipEmpty())) {
-    options.extra_v8_flags.emplace_back(flag);
-  }
-  absl::StatusOr<BuildSummary> summary = BuildSnapshot(options);
-  if (!summary.ok()) {
-    PrintError("snapshot_builder", summary.status());
-    return kExitFailure;
-  }
-  return kExitOk;
-}
+int main(int argc, char** argv) { return v8snap::RunBuilderMain(argc, argv, "snapshot_builder"); }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "cli/cli_support.h"
 #include "google/protobuf/message.h"
 #include "snapshot_inspect/inspect_report.pb.h"
 #include "snapshot_inspect/snapshot_diff.h"
@@ -54,6 +55,8 @@ struct ValidateOptions {
   std::string manifest_path;
   bool fix = false;
   bool json = false;
+  // kGithub: problems as GitHub Actions annotations (one ::error line each) on stdout.
+  ErrorFormat error_format = ErrorFormat::kText;
 };
 // Validates (and with fix, rewrites and re-validates) the manifest. Errors are only for a failed
 // rewrite; a manifest that cannot be read is a problem in the report.

@@ -54,6 +54,7 @@ int main(int argc, char** argv) {
                              "Rewrite the manifest in the suggested order (atomically; comments "
                              "move with their blocks)");
   validate_command->add_flag("--json", validate.json, "Print the report as JSON");
+  AddErrorFormatOption(*validate_command, validate.error_format);
 
   DiffOptions diff;
   std::string fail_on = "breaking";

@@ -179,7 +179,17 @@ int RunValidate(const ValidateOptions& options) {
     PrintError(kTool, report.status());
     return kExitFailure;
   }
-  std::string text = options.json ? ToJson(*report) : RenderValidateText(*report);
+  std::string text;
+  if (options.json) {
+    text = ToJson(*report);
+  } else if (options.error_format == ErrorFormat::kGithub) {
+    std::vector<std::string> problems;
+    for (const ManifestProblemRecord& p : report->problems()) problems.push_back(ProblemText(p));
+    text = ToGithubAnnotations(absl::StrJoin(problems, "\n"));
+    if (!text.empty()) text.push_back('\n');
+  } else {
+    text = RenderValidateText(*report);
+  }
   std::fwrite(text.data(), 1, text.size(), stdout);
   return report->ok() ? kExitOk : kExitFailure;
 }

@@ -5,7 +5,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_support.h"
 #include "format/manifest_loader.h"
@@ -100,6 +99,7 @@ void CheckAgainstManifest(const SnapshotPair& pair, const VerifyOptions& options
   input.sidecar = &pair.sidecar;
   input.runtime_layout = &layout->layout;
   input.blob_path = options.blob_path;
+  input.blob = pair.blob;  // as the runtime passes it: its V8 header is checked too
   input.linked_v8_version = V8Process::LinkedV8Version();
   input.runtime_manifest = options.manifest_path;
   AddCheck(report, "load check", CheckSnapshotLoadable(input),

@@ -1,0 +1,70 @@
+// End to end: what every tool's command line promises: --help with examples, --version with the
+// V8 version, exit codes, --error-format=github, and no colors unless on a terminal.
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/tool_runner.h"
+
+namespace v8snap::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+TEST(CliTest, EveryToolHasHelpWithExamplesAndVersion) {
+  for (const char* tool : {"snapshot_builder", "snapshot_run", "snapshot_inspect"}) {
+    ToolResult help = RunTool(tool, {"--help"});
+    EXPECT_EQ(help.exit_code, 0) << tool;
+    EXPECT_THAT(help.out, HasSubstr("Examples:")) << tool;
+    EXPECT_THAT(help.out, HasSubstr("Exit codes")) << tool;
+    ToolResult version = RunTool(tool, {"--version"});
+    EXPECT_EQ(version.exit_code, 0) << tool;
+    EXPECT_THAT(version.out, StartsWith(std::string(tool) + " 0.1.0 (v8snap), V8 10.2.")) << tool;
+  }
+}
+
+TEST(CliTest, UsageErrorsExit2ForEveryTool) {
+  EXPECT_EQ(RunTool("snapshot_builder", {"--out", "x.bin"}).exit_code, 2);
+  EXPECT_EQ(RunTool("snapshot_builder", {"--manifest", "m", "--out", "o", "--code-cache=maybe"})
+                .exit_code,
+            2);
+  EXPECT_EQ(RunTool("snapshot_run", {"--snapshot", "a.bin", "--no-snapshot", "x.js"}).exit_code, 2);
+  EXPECT_EQ(RunTool("snapshot_inspect", {"frobnicate"}).exit_code, 2);
+  EXPECT_EQ(RunTool("snapshot_builder", {"--manifest", "m", "--out", "o", "--error-format=xml"})
+                .exit_code,
+            2);
+}
+
+TEST(CliTest, BuilderErrorsAsGithubAnnotations) {
+  TempDir tmp;
+  ToolResult r = RunTool("snapshot_builder",
+                         {"--manifest", SourcePath("tests/fixtures/throws_at_build.textproto"),
+                          "--out", tmp.path() + "/s.bin", "--error-format=github"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, StartsWith("::error file="));
+  EXPECT_THAT(r.out, HasSubstr("tests/fixtures/throws_at_build.js,line=4,col=3::Uncaught TypeError"));
+  EXPECT_THAT(r.out, HasSubstr("%0A    at setUp"));
+}
+
+TEST(CliTest, ValidateProblemsAsGithubAnnotations) {
+  TempDir tmp;
+  std::string manifest = tmp.Write("m.textproto",
+                                   "extension { name: \"b\" deps: \"a\" js: \"b.js\" }\n"
+                                   "extension { name: \"a\" js: \"a.js\" }\n");
+  tmp.Write("a.js", "");
+  tmp.Write("b.js", "");
+  ToolResult r = RunTool("snapshot_inspect", {"validate", manifest, "--error-format=github"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.out, StartsWith("::error file=" + manifest + ",line=1,col="));
+  EXPECT_THAT(r.out, HasSubstr("move 'a' before 'b'"));
+}
+
+TEST(CliTest, NoColorsWhenNotOnATerminal) {
+  ToolResult r = RunTool("snapshot_builder", {"--manifest", "/nonexistent.textproto", "--out", "/tmp/x"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, StartsWith("snapshot_builder: error: "));
+  EXPECT_THAT(r.err, Not(HasSubstr("\033[")));
+}
+
+}  // namespace
+}  // namespace v8snap::testing
