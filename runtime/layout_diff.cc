@@ -1,6 +1,8 @@
 // Layout diffing: extensions by order, ops by name, external references by index.
 #include "runtime/layout_diff.h"
 
+#include <algorithm>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
@@ -31,8 +33,20 @@ void DiffExtensions(const Layout& a, const Layout& b, std::vector<LayoutChange>&
   for (const auto& e : b.extensions()) {
     if (in_a.contains(e)) common_b.push_back(e);
   }
-  for (size_t i = 0; i < common_a.size(); ++i) {
-    if (common_a[i] == common_b[i]) continue;
+  // The lists have equal length unless a side names an extension twice (a corrupt or hand-made
+  // layout); then the first name past the shorter list is the culprit.
+  const size_t common = std::min(common_a.size(), common_b.size());
+  for (size_t i = 0; i < std::max(common_a.size(), common_b.size()); ++i) {
+    if (i < common && common_a[i] == common_b[i]) continue;
+    if (i >= common) {
+      bool a_longer = common_a.size() > common_b.size();
+      const std::string& name = a_longer ? common_a[i] : common_b[i];
+      std::string twice = "named more than once";
+      out.push_back({LayoutChange::Kind::kExtensionOrder, absl::StrCat("extension ", Quote(name)),
+                     static_cast<int>(i), a_longer ? twice : "named once",
+                     a_longer ? "named once" : twice});
+      break;
+    }
     int position = 0;
     while (a.extensions(position) != common_a[i]) ++position;
     int new_position = 0;

@@ -112,6 +112,15 @@ TEST(LayoutDiffTest, ReferenceTableDifferenceAloneIsReported) {
   EXPECT_EQ(changes[0].position, 1);
 }
 
+// Found by fuzzing (fuzz/regressions/sidecar/duplicate_extension_names.bin): a layout naming an
+// extension twice made the order comparison read past the end of a list.
+TEST(LayoutDiffTest, ExtensionNamedTwiceIsADifferenceNotACrash) {
+  Layout twice = kBase;
+  twice.add_extensions("core");
+  EXPECT_FALSE(DiffLayouts(twice, kBase).empty());
+  EXPECT_FALSE(DiffLayouts(kBase, twice).empty());
+}
+
 TEST(LayoutDiffTest, DescribeNamesBothSides) {
   Layout changed = kBase;
   changed.mutable_ops(0)->set_arity(3);
