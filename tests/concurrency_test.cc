@@ -1,6 +1,7 @@
 // Many isolates from one snapshot at once, and many create/dispose cycles: no crash, no race
 // (run under ThreadSanitizer by `make test-tsan`), no leak (RSS stays flat; LeakSanitizer in
 // `make test-asan`). Counts shrink under sanitizers via V8SNAP_STRESS_SCALE.
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
@@ -103,6 +104,7 @@ TEST_F(ConcurrencyTest, RssStaysFlatOverAThousandCycles) {
   long before = RssKiB();
   for (int i = 0; i < cycles; ++i) ASSERT_EQ(OneCycle(1), "1,2,3 function");
   long after = RssKiB();
+  std::printf("RSS %ld KiB after warm-up, %ld KiB after %d more cycles\n", before, after, cycles);
   // A leak of even 20 KiB per cycle would show as 20 MiB here.
   EXPECT_LT(after - before, 8 * 1024) << "RSS grew from " << before << " KiB to " << after
                                       << " KiB over " << cycles << " create/dispose cycles";
