@@ -8,8 +8,8 @@ cd "$root"
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold=$'\033[1m' plain=$'\033[0m'; else bold="" plain=""; fi
 step() { printf '\n%s== %s%s\n' "$bold" "$*" "$plain"; }
 
-step "snapshot_builder --manifest manifests/default.textproto --out $out/demo.bin --verbose"
-"$out/snapshot_builder" --manifest manifests/default.textproto --out "$out/demo.bin" --verbose 2>&1
+step "snapshot_builder --manifest manifests/default.textproto --out $out/demo.bin --verbose --size-report"
+"$out/snapshot_builder" --manifest manifests/default.textproto --out "$out/demo.bin" --verbose --size-report 2>&1
 
 if [ -x "$out/snapshot_inspect" ]; then
   step "snapshot_inspect info $out/demo.bin"
@@ -19,5 +19,5 @@ else
   ls -l "$out/demo.bin" "$out/demo.bin.sidecar.pb"
 fi
 
-step "snapshot_run --snapshot $out/demo.bin examples/hello.js"
-"$out/snapshot_run" --snapshot "$out/demo.bin" examples/hello.js
+step "snapshot_run --snapshot $out/demo.bin --allow-read=examples examples/hello.js"
+"$out/snapshot_run" --snapshot "$out/demo.bin" --allow-read=examples examples/hello.js
