@@ -69,6 +69,18 @@ std::string StagedSidecarPathFor(const std::string& blob_path) {
   return absl::StrCat(SidecarPathFor(blob_path), ".next");
 }
 
+absl::Status FinishInterruptedWrite(const std::string& blob_path) {
+  const std::string staged_path = StagedSidecarPathFor(blob_path);
+  auto staged_bytes = ReadFileToString(staged_path);
+  if (!staged_bytes.ok()) return absl::OkStatus();  // nothing staged
+  auto staged = DecodeSidecar(*staged_bytes, staged_path);
+  auto blob = ReadFileToString(blob_path);
+  if (staged.ok() && blob.ok() && VerifyBlobMatchesSidecar(*blob, *staged, blob_path).ok()) {
+    return RenameDurably(staged_path, SidecarPathFor(blob_path));
+  }
+  return absl::OkStatus();  // staged by a build killed before its blob: harmless, overwritten
+}
+
 absl::Status WriteSnapshotPair(const std::string& blob_path, absl::string_view blob,
                                Sidecar* sidecar) {
   sidecar->mutable_blob()->set_size(blob.size());
@@ -78,6 +90,9 @@ absl::Status WriteSnapshotPair(const std::string& blob_path, absl::string_view b
   for (const std::string& path : {blob_path, sidecar_path, staged_path}) {
     RemoveStaleTempFiles(path);
   }
+  // A build killed between its last two renames left a blob whose sidecar is still staged:
+  // finish that rename first, or staging ours would orphan the blob on disk.
+  RETURN_IF_ERROR(FinishInterruptedWrite(blob_path));
   RETURN_IF_ERROR(WriteFileAtomically(staged_path, EncodeSidecar(*sidecar)));
   RETURN_IF_ERROR(WriteFileAtomically(blob_path, blob));
   return RenameDurably(staged_path, sidecar_path);

@@ -41,6 +41,11 @@ std::string StagedSidecarPathFor(const std::string& blob_path);
 absl::Status WriteSnapshotPair(const std::string& blob_path, absl::string_view blob,
                                Sidecar* sidecar);
 
+// Completes what a build killed between its last two renames left: if PATH.sidecar.pb.next
+// matches the blob at PATH, it is renamed onto PATH.sidecar.pb. WriteSnapshotPair calls it first,
+// so a second interrupted build can never strand the first one's blob.
+absl::Status FinishInterruptedWrite(const std::string& blob_path);
+
 struct SnapshotPair {
   std::string blob;
   Sidecar sidecar;

@@ -115,6 +115,24 @@ TEST_F(SnapshotFilesTest, KilledBetweenLastTwoRenamesRollsForward) {
   EXPECT_EQ(pair->blob, "new-blob");
 }
 
+TEST_F(SnapshotFilesTest, NextWriteFinishesAnInterruptedOneBeforeStaging) {
+  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "old-blob", &sidecar_).ok());
+  Sidecar next = SampleSidecar();
+  next.mutable_blob()->set_size(8);
+  next.mutable_blob()->set_xxh3_128(Xxh3Hex("new-blob"));
+  ASSERT_TRUE(WriteFileAtomically(StagedSidecarPathFor(blob_path_), EncodeSidecar(next)).ok());
+  ASSERT_TRUE(WriteFileAtomically(blob_path_, "new-blob").ok());
+  // The next build is killed right after staging its own sidecar: without finishing the first
+  // rename, neither sidecar would match the blob.
+  ASSERT_TRUE(FinishInterruptedWrite(blob_path_).ok());
+  Sidecar third = SampleSidecar();
+  third.mutable_blob()->set_xxh3_128(Xxh3Hex("third-blob"));
+  ASSERT_TRUE(WriteFileAtomically(StagedSidecarPathFor(blob_path_), EncodeSidecar(third)).ok());
+  auto pair = ReadSnapshotPair(blob_path_);
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  EXPECT_EQ(pair->blob, "new-blob");
+}
+
 TEST_F(SnapshotFilesTest, StaleStagedSidecarIsIgnored) {
   ASSERT_TRUE(WriteSnapshotPair(blob_path_, "old-blob", &sidecar_).ok());
   Sidecar next = SampleSidecar();

@@ -207,6 +207,8 @@ JsRuntime::~JsRuntime() {
     modules_.reset();
     context_.Reset();
   }
+  // The platform keeps per-isolate task queues; drop this isolate's before it goes away.
+  v8::platform::NotifyIsolateShutdown(V8Process::platform(), isolate_);
   isolate_->Dispose();
 }
 
