@@ -1,6 +1,7 @@
 // The `bench` extension: one sync op with a numeric argument, registered like every op (a
 // FunctionCallback bound through the layout), for op_call_bench.cc.
 #include "bench/bench_ops.h"
+
 #include "runtime/extension.h"
 #include "v8-primitive.h"
 

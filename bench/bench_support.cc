@@ -84,7 +84,8 @@ double ThreadCpuSeconds() {
 }
 
 void ReportThreadCpu(benchmark::State& state, double cpu_seconds) {
-  state.counters["cpu_us"] = benchmark::Counter(cpu_seconds * 1e6, benchmark::Counter::kAvgIterations);
+  state.counters["cpu_us"] =
+      benchmark::Counter(cpu_seconds * 1e6, benchmark::Counter::kAvgIterations);
 }
 
 void EnsureV8() {

@@ -228,8 +228,8 @@ void BM_BlobMapAndHash(benchmark::State& state, const char* name) {
     fstat(fd, &st);
     void* data = mmap(nullptr, static_cast<size_t>(st.st_size), PROT_READ, MAP_PRIVATE, fd, 0);
     close(fd);
-    benchmark::DoNotOptimize(
-        Xxh3Hex(absl::string_view(static_cast<const char*>(data), static_cast<size_t>(st.st_size))));
+    benchmark::DoNotOptimize(Xxh3Hex(
+        absl::string_view(static_cast<const char*>(data), static_cast<size_t>(st.st_size))));
     munmap(data, static_cast<size_t>(st.st_size));
   }
 }

@@ -12,13 +12,13 @@
 #include "bench/bench_ops.h"
 #include "bench/bench_support.h"
 #include "bench/fast_api_abi.h"
-#include "v8-initialization.h"
-#include "v8-template.h"
 #include "v8-context.h"
 #include "v8-function.h"
+#include "v8-initialization.h"
 #include "v8-isolate.h"
 #include "v8-local-handle.h"
 #include "v8-primitive.h"
+#include "v8-template.h"
 
 namespace v8snap::bench {
 namespace {
@@ -95,7 +95,8 @@ void InstallFastMix(JsRuntime& runtime) {
 // blob (docs/performance.md, "Found on the way"), and the other benchmarks load blobs.
 std::unique_ptr<JsRuntime> MakeOpCallRuntime() {
   EnsureV8();
-  static RuntimeConfig* config = new RuntimeConfig(LoadConfig(SourcePath("bench/op_call.textproto")));
+  static RuntimeConfig* config =
+      new RuntimeConfig(LoadConfig(SourcePath("bench/op_call.textproto")));
   auto created = JsRuntime::FromSource(*config);
   CheckOk(created.status(), "op_call runtime");
   CheckOk((*created)->EvaluateScript("loops.js", LoopsScript()).status(), "loops.js");
@@ -109,8 +110,9 @@ std::unique_ptr<JsRuntime> MakeOpCallRuntime() {
     CheckOk(result.status(), loop);
     std::string want = std::to_string(static_cast<int32_t>(expected));
     if (*result != want) {
-      CheckOk(absl::InternalError(std::string(loop) + " returned " + *result + ", expected " + want),
-              "op_call check");
+      CheckOk(
+          absl::InternalError(std::string(loop) + " returned " + *result + ", expected " + want),
+          "op_call check");
     }
   }
   return *std::move(created);
@@ -161,7 +163,8 @@ void BM_HotLoopFastApi(benchmark::State& state) {
   }
   double total = static_cast<double>(state.iterations()) * kCallsPerIteration;
   state.counters["fast_path_share"] =
-      total > 0 ? static_cast<double>(fast_calls - before) / (total + 200.0 * kCallsPerIteration) : 0;
+      total > 0 ? static_cast<double>(fast_calls - before) / (total + 200.0 * kCallsPerIteration)
+                : 0;
   runtime.reset();
   v8::V8::SetFlagsFromString("--no-turbo-fast-api-calls");
 }

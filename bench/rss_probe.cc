@@ -44,8 +44,8 @@ struct Live {
 std::unique_ptr<Live> Create(const std::string& kind, const SnapshotInput& in) {
   auto live = std::make_unique<Live>();
   if (kind == "snapshot") {
-    auto runtime = JsRuntime::FromSnapshotPair(SnapshotPair{in.blob, in.sidecar}, in.blob_path,
-                                               in.config);
+    auto runtime =
+        JsRuntime::FromSnapshotPair(SnapshotPair{in.blob, in.sidecar}, in.blob_path, in.config);
     CheckOk(runtime.status(), "snapshot");
     live->runtime = *std::move(runtime);
   } else if (kind == "source") {
@@ -72,7 +72,8 @@ int RunRssProbe(const std::string& spec) {
   std::string kind = spec.substr(0, colon);
   std::string input = colon == std::string::npos ? "default" : spec.substr(colon + 1);
   if (kind != "snapshot" && kind != "source" && kind != "bare") {
-    std::fprintf(stderr, "v8snap_bench: --v8snap_rss=KIND:INPUT, KIND one of snapshot, source, bare\n");
+    std::fprintf(stderr,
+                 "v8snap_bench: --v8snap_rss=KIND:INPUT, KIND one of snapshot, source, bare\n");
     return 2;
   }
   const SnapshotInput& in = Input(input);
@@ -83,9 +84,9 @@ int RunRssProbe(const std::string& spec) {
   std::vector<std::unique_ptr<Live>> live;
   for (int i = 0; i < kRuntimes; ++i) live.push_back(Create(kind, in));
   long after = RssKiB();
-  std::printf("{\"kind\": \"%s\", \"input\": \"%s\", \"runtimes\": %d, \"rss_kib_per_runtime\": %.1f}\n",
-              kind.c_str(), input.c_str(), kRuntimes,
-              static_cast<double>(after - before) / kRuntimes);
+  std::printf(
+      "{\"kind\": \"%s\", \"input\": \"%s\", \"runtimes\": %d, \"rss_kib_per_runtime\": %.1f}\n",
+      kind.c_str(), input.c_str(), kRuntimes, static_cast<double>(after - before) / kRuntimes);
   return 0;
 }
 

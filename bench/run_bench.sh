@@ -71,9 +71,10 @@ step "whole-process start-up ($runs interleaved runs each)"
 python3 bench/process_timing.py --runs "$runs" --json "$results/startup.json" \
   "floor=$out/v8_floor" \
   "floor_isolate=$out/v8_floor --isolate" \
-  "snapshot_run=$out/snapshot_run --snapshot $data/snapshots/default.bin examples/hello.js" \
-  "snapshot_run_static_deps=$out/snapshot_run_static_deps --snapshot $data/snapshots/default.bin examples/hello.js" \
-  "snapshot_run_no_snapshot=$out/snapshot_run --no-snapshot examples/hello.js"
+  "snapshot_run=$out/snapshot_run --snapshot $data/snapshots/default.bin bench/hello.js" \
+  "snapshot_run_static_deps=$out/snapshot_run_static_deps --snapshot $data/snapshots/default.bin bench/hello.js" \
+  "snapshot_run_no_snapshot=$out/snapshot_run --no-snapshot bench/hello.js" \
+  "snapshot_run_demo=$out/snapshot_run --snapshot $data/snapshots/default.bin --allow-read=examples examples/hello.js"
 
 step "snapshot_builder vs node --build-snapshot"
 tmp="$(mktemp -d)"

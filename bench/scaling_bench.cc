@@ -102,10 +102,18 @@ void BM_ScaleDiffAllMoved(benchmark::State& state) {
   state.counters["changes"] = static_cast<double>(changes);
 }
 
-BENCHMARK(BM_ScaleDecodeSidecar)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)
+BENCHMARK(BM_ScaleDecodeSidecar)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
     ->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_ScaleCheck)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)->Unit(benchmark::kMicrosecond);
-BENCHMARK(BM_ScaleDiffAllMoved)->Arg(10)->Arg(100)->Arg(1000)->Arg(10000)
+BENCHMARK(BM_ScaleDiffAllMoved)
+    ->Arg(10)
+    ->Arg(100)
+    ->Arg(1000)
+    ->Arg(10000)
     ->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -20,7 +20,7 @@ GOALS = {
     "extension_cost_saved": (0.9, ">=", "1 - (load - bare) / (from source - bare), default manifest"),
     "source_vs_load": (10.0, ">=", "from source / snapshot load, 2 MB synthetic runtime"),
     "check_share_of_load": (0.02, "<=", "(sidecar decode + blob hash + layout check) / load"),
-    "startup_vs_floor": (1.3, "<=", "process: snapshot_run hello.js / v8_floor"),
+    "startup_vs_floor": (1.3, "<=", "process: snapshot_run bench/hello.js / v8_floor"),
     "builder_vs_node": (0.5, "<=", "process: snapshot_builder / node --build-snapshot"),
     "op_call_vs_js_call": (3.0, "<=", "time per sync op call / per plain JS call, hot loop"),
 }
@@ -175,6 +175,7 @@ def main():
     extra["startup_floor_isolate_vs_floor"] = process(startup, "floor_isolate", "floor")[0]
     extra["startup_static_deps_vs_floor"] = process(startup, "snapshot_run_static_deps", "floor")[0]
     extra["load_dispose_share"] = ratio(bench.counter(load, "dispose_cpu_us"), bench.cpu_us(load))
+    extra["startup_demo_vs_floor"] = process(startup, "snapshot_run_demo", "floor")[0]
     extra["startup_no_snapshot_vs_snapshot"] = process(
         startup, "snapshot_run_no_snapshot", "snapshot_run")[0]
     extra["rss_kib_per_runtime"] = rss
@@ -183,7 +184,7 @@ def main():
     extra["rss_snapshot_vs_source_synth"] = ratio(rss.get("snapshot:synth"), rss.get("source:synth"))
 
     # Scaling: builder time per extension count, sidecar bytes, check and diff per op.
-    curve = {"builder_ms": {}, "builder_cpu_ms": {}, "sidecar_bytes": {}, "check_us": {}}
+    curve = {"builder_ms": {}, "builder_cpu_ms": {}, "sidecar_bytes": {}}
     for n in (10, 100, 1000):
         curve["builder_ms"][n] = scaling[f"scale_{n}"]["wall_ms"]
         curve["builder_cpu_ms"][n] = scaling[f"scale_{n}"]["cpu_ms"]
@@ -239,7 +240,7 @@ def main():
                 "first_script_synth_source_vs_synth", "pool_first_script_vs_cold",
                 "pool_first_script_vs_cold_wall", "pool_back_to_back_vs_cold_wall",
                 "op_call_vs_js_call_fast_api", "startup_floor_isolate_vs_floor",
-                "startup_static_deps_vs_floor", "load_dispose_share",
+                "startup_static_deps_vs_floor", "startup_demo_vs_floor", "load_dispose_share",
                 "startup_no_snapshot_vs_snapshot", "rss_snapshot_vs_source_default",
                 "rss_snapshot_vs_source_synth", "check_share_of_load_synth"):
         value = summary.get(key)

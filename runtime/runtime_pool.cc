@@ -21,8 +21,7 @@ constexpr uintptr_t kJsStackBytes = 984 * 1024;
 
 absl::StatusOr<std::unique_ptr<RuntimePool>> RuntimePool::Create(SnapshotPair pair,
                                                                  std::string blob_path,
-                                                                 RuntimeConfig config,
-                                                                 int ready) {
+                                                                 RuntimeConfig config, int ready) {
   std::vector<std::string> names;
   for (const LoadedExtension& extension : config.manifest.extensions) {
     names.push_back(extension.name);
@@ -39,8 +38,7 @@ absl::StatusOr<std::unique_ptr<RuntimePool>> RuntimePool::Create(SnapshotPair pa
       new RuntimePool(std::move(pair), std::move(blob_path), std::move(config), ready));
 }
 
-RuntimePool::RuntimePool(SnapshotPair pair, std::string blob_path, RuntimeConfig config,
-                         int ready)
+RuntimePool::RuntimePool(SnapshotPair pair, std::string blob_path, RuntimeConfig config, int ready)
     : pair_(std::move(pair)),
       blob_path_(std::move(blob_path)),
       config_(std::move(config)),
@@ -59,9 +57,7 @@ RuntimePool::~RuntimePool() {
 void RuntimePool::MakeRuntimes() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (true) {
-    changed_.wait(lock, [this] {
-      return stopping_ || (error_.ok() && ready_.size() < capacity_);
-    });
+    changed_.wait(lock, [this] { return stopping_ || (error_.ok() && ready_.size() < capacity_); });
     if (stopping_) return;
     lock.unlock();
     // FromSnapshotPair checks again (cheap: the blob's hash was verified when it was read) and

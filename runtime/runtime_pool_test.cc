@@ -30,9 +30,9 @@ class RuntimePoolTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    ToolResult build = RunTool(
-        "snapshot_builder", {"--manifest", SourcePath("tests/fixtures/core_console.textproto"),
-                             "--out", dir_->path() + "/snap.bin"});
+    ToolResult build = RunTool("snapshot_builder",
+                               {"--manifest", SourcePath("tests/fixtures/core_console.textproto"),
+                                "--out", dir_->path() + "/snap.bin"});
     ASSERT_EQ(build.exit_code, 0) << build.err;
   }
   static void TearDownTestSuite() { delete dir_; }
@@ -58,7 +58,8 @@ TEST_F(RuntimePoolTest, TakenRuntimesRunScriptsThatCallOps) {
     auto runtime = pool->Take();
     ASSERT_TRUE(runtime.ok()) << runtime.status();
     auto result = (*runtime)->EvaluateScript(
-        "take.js", "v8snap.core.print(''); typeof console.log + ' ' + v8snap.core.opNames().length");
+        "take.js",
+        "v8snap.core.print(''); typeof console.log + ' ' + v8snap.core.opNames().length");
     ASSERT_TRUE(result.ok()) << result.status();
     EXPECT_EQ(*result, "function " + std::to_string((*runtime)->layout().ops.size()));
   }

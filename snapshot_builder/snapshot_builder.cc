@@ -85,7 +85,12 @@ Sidecar DescribeBuild(const BuildOptions& options, const LoadedManifest& manifes
 // the blob is fixed, so where the script lives does not change the blob.
 absl::Status RunWarmup(v8::Isolate* isolate, v8::Local<v8::Context> context,
                        const std::string& path) {
-  ASSIGN_OR_RETURN(std::string source, ReadFileToString(path));
+  absl::StatusOr<std::string> read = ReadFileToString(path);
+  if (!read.ok()) {
+    return absl::Status(read.status().code(),
+                        absl::StrCat("warm-up script: ", read.status().message()));
+  }
+  const std::string& source = *read;
   v8::HandleScope scope(isolate);
   v8::TryCatch try_catch(isolate);
   v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "v8snap:warmup"));
