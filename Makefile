@@ -38,7 +38,7 @@ test-tsan: deps
 	@gn gen out/tsan --args='use_tsan=true' >/dev/null
 	@ninja -C out/tsan -j $(NINJA_JOBS) tests:concurrency_tests
 	@TSAN_OPTIONS=suppressions=$(CURDIR)/tools/tsan_suppressions.txt:halt_on_error=1 \
-	  bash tools/run_tests.sh out/tsan
+	  V8SNAP_STRESS_SCALE=10 bash tools/run_tests.sh out/tsan
 
 # libFuzzer on every parser of untrusted bytes, FUZZ_SECONDS (default 60) per target.
 fuzz:
