@@ -13,8 +13,14 @@
 // Canonical means absolute, with every symlink resolved and no "." or ".." left, even for paths
 // that do not exist yet (a file about to be written): the longest existing prefix is resolved
 // and the rest appended. So "allowed/../secret" and a symlink inside an allowed folder that
-// points out of it are both judged by where they really lead. Immutable once set up, so worker
+// points out of it are both judged by where they really lead. "." and ".." are applied to what
+// the path leads to, not to its text: after a file they fail with ENOTDIR (as does a trailing
+// slash), after a missing folder with ENOENT, like the kernel. Immutable once set up, so worker
 // threads may call Check concurrently.
+//
+// The check and the use are two steps; the fs ops close the gap by opening the canonical path
+// one component at a time from "/" without following symlinks (extensions/fs/fs_ops.cc), so a
+// symlink swapped in anywhere along it after the check fails the op instead of redirecting it.
 #ifndef V8SNAP_RUNTIME_PERMISSIONS_H_
 #define V8SNAP_RUNTIME_PERMISSIONS_H_
 
@@ -33,8 +39,9 @@ enum class Access { kRead, kWrite };
 enum class FinalSymlink { kFollow, kNoFollow };
 
 // `path` made absolute (against the current directory when relative) with symlinks resolved as
-// described above. Fails only when the path cannot be resolved at all (a symlink loop: ELOOP,
-// an unreadable directory on the way: EACCES, an empty path: kInvalidArgument).
+// described above. Fails when the path cannot be resolved (a symlink loop: ELOOP, an unreadable
+// directory on the way: EACCES, "." / ".." / a trailing slash after a file: ENOTDIR, or after a
+// missing folder: ENOENT; an empty path: kInvalidArgument).
 absl::StatusOr<std::string> CanonicalizePath(const std::string& path,
                                              FinalSymlink final_symlink = FinalSymlink::kFollow);
 
@@ -52,7 +59,9 @@ class Permissions {
   // The canonical path to work on when `access` to `path` is allowed. Otherwise
   // kPermissionDenied: "read access to "x" (resolved to "/abs/x") is denied; run with
   // --allow-read=/abs/x to grant it". Resolution errors keep their errno as the status payload
-  // (see ErrnoOf) so callers can report ENOENT and friends like any other file error.
+  // (see ErrnoOf) so callers can report ENOENT and friends like any other file error; but one
+  // that stopped outside the grant is kPermissionDenied too, so that a script learns nothing
+  // about files it may not see (not even that one is missing).
   absl::StatusOr<std::string> Check(Access access, const std::string& path,
                                     FinalSymlink final_symlink = FinalSymlink::kFollow) const;
 
@@ -81,6 +90,11 @@ class Permissions {
 
 // The errno carried by a status from CanonicalizePath or Permissions::Check (0 when none).
 int ErrnoOf(const absl::Status& status);
+
+// `text` with control characters escaped (\n, \t, \r, \xNN, and \u0080-\u009f for the C1
+// controls), for paths echoed in error messages: a script's string or a corrupt file name must
+// not be able to move the cursor or recolour the terminal of whoever reads the error.
+std::string EscapeControlCharacters(const std::string& text);
 
 }  // namespace v8snap
 
