@@ -5,19 +5,116 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 
 namespace v8snap {
 namespace {
 
-std::string Quote(const std::string& s) { return absl::StrCat("'", s, "'"); }
+// Names come from a sidecar, which may be crafted: non-printable bytes are shown as \xNN so a
+// message cannot carry terminal escapes.
+std::string Quote(const std::string& s) { return absl::StrCat("'", absl::CHexEscape(s), "'"); }
 
 std::string Signature(const OpRecord& op) {
   return absl::StrCat(op.is_async() ? "async" : "sync", ", arity ", op.arity());
 }
 
 std::string OpPlace(const OpRecord& op) {
-  return absl::StrCat("id ", op.id(), " in extension '", op.extension(), "'");
+  return absl::StrCat("id ", op.id(), " in extension ", Quote(op.extension()));
+}
+
+std::string DescribeReference(const ExternalReferenceRecord& r) {
+  return absl::StrCat(Quote(r.name()), " (", ExternalReferenceRecord::Kind_Name(r.kind()), ")");
+}
+
+// "#3 'console.op_console_write' (OP_CALLBACK)": an op's external_reference_indexes and what
+// they point at, for the reader.
+std::string DescribeOpReferences(const Layout& layout, const OpRecord& op) {
+  std::vector<std::string> parts;
+  for (uint32_t index : op.external_reference_indexes()) {
+    parts.push_back(absl::StrCat("#", index, " ",
+                                 index < static_cast<uint32_t>(layout.external_references_size())
+                                     ? DescribeReference(layout.external_references(index))
+                                     : "no such reference"));
+  }
+  return parts.empty() ? "none" : absl::StrJoin(parts, ", ");
+}
+
+// Problems inside one layout that make an entry-by-entry comparison meaningless: an entry listed
+// twice, or records that contradict each other. The builder's ComputeLayout never produces them;
+// a hand-made or tampered sidecar (with a recomputed checksum) can. Each problem names its entry;
+// `old_side` says whether the problem goes in old_value or new_value.
+void FindMalformed(const Layout& layout, bool old_side, std::vector<LayoutChange>& out) {
+  auto add = [&](std::string subject, int position, std::string problem) {
+    LayoutChange change{LayoutChange::Kind::kMalformed, std::move(subject), position, "", ""};
+    (old_side ? change.old_value : change.new_value) = std::move(problem);
+    out.push_back(std::move(change));
+  };
+  absl::flat_hash_map<std::string, int> extension_at;
+  for (int i = 0; i < layout.extensions_size(); ++i) {
+    auto [first, fresh] = extension_at.emplace(layout.extensions(i), i);
+    if (!fresh) {
+      add(absl::StrCat("extension ", Quote(layout.extensions(i))), i,
+          absl::StrCat("is listed twice (positions ", first->second, " and ", i, ")"));
+    }
+  }
+  const int references = layout.external_references_size();
+  absl::flat_hash_map<std::string, int> reference_at;
+  for (int i = 0; i < references; ++i) {
+    const ExternalReferenceRecord& r = layout.external_references(i);
+    if (r.index() != static_cast<uint32_t>(i)) {
+      add(absl::StrCat("external reference ", Quote(r.name())), i,
+          absl::StrCat("records index ", r.index(), " at position ", i));
+    }
+    auto [first, fresh] = reference_at.emplace(r.name(), i);
+    if (!fresh) {
+      add(absl::StrCat("external reference ", Quote(r.name())), i,
+          absl::StrCat("is listed twice (#", first->second, " and #", i, ")"));
+    }
+  }
+  absl::flat_hash_map<std::string, uint32_t> op_id_by_name;
+  absl::flat_hash_map<uint32_t, std::string> op_name_by_id;
+  absl::flat_hash_map<uint32_t, std::string> reference_user;
+  for (int i = 0; i < layout.ops_size(); ++i) {
+    const OpRecord& op = layout.ops(i);
+    const std::string subject = absl::StrCat("op ", Quote(op.name()));
+    auto [same_name, fresh_name] = op_id_by_name.emplace(op.name(), op.id());
+    if (!fresh_name) {
+      add(subject, static_cast<int>(op.id()),
+          absl::StrCat("is listed twice (ids ", same_name->second, " and ", op.id(), ")"));
+      continue;
+    }
+    auto [same_id, fresh_id] = op_name_by_id.emplace(op.id(), op.name());
+    if (!fresh_id) {
+      add(subject, static_cast<int>(op.id()),
+          absl::StrCat("has id ", op.id(), ", which op ", Quote(same_id->second), " already has"));
+    } else if (op.id() != static_cast<uint32_t>(i)) {
+      add(subject, static_cast<int>(op.id()),
+          absl::StrCat("has id ", op.id(), " at position ", i, " of the op table"));
+    }
+    if (!extension_at.contains(op.extension())) {
+      add(subject, static_cast<int>(op.id()),
+          absl::StrCat("belongs to extension ", Quote(op.extension()),
+                       ", which the layout does not list"));
+    }
+    absl::flat_hash_set<uint32_t> own;
+    for (uint32_t index : op.external_reference_indexes()) {
+      if (index >= static_cast<uint32_t>(references)) {
+        add(subject, static_cast<int>(op.id()),
+            absl::StrCat("uses external reference #", index, ", but the table has ", references,
+                         " entries"));
+      } else if (!own.insert(index).second) {
+        add(subject, static_cast<int>(op.id()),
+            absl::StrCat("lists external reference #", index, " twice"));
+      } else if (auto [user, fresh] = reference_user.emplace(index, op.name()); !fresh) {
+        add(subject, static_cast<int>(op.id()),
+            absl::StrCat("uses external reference #", index, " (",
+                         DescribeReference(layout.external_references(index)), "), which op ",
+                         Quote(user->second), " already uses"));
+      }
+    }
+  }
 }
 
 void DiffExtensions(const Layout& a, const Layout& b, std::vector<LayoutChange>& out) {
@@ -33,28 +130,18 @@ void DiffExtensions(const Layout& a, const Layout& b, std::vector<LayoutChange>&
   for (const auto& e : b.extensions()) {
     if (in_a.contains(e)) common_b.push_back(e);
   }
-  // The lists have equal length unless a side names an extension twice (a corrupt or hand-made
-  // layout); then the first name past the shorter list is the culprit.
-  const size_t common = std::min(common_a.size(), common_b.size());
-  for (size_t i = 0; i < std::max(common_a.size(), common_b.size()); ++i) {
-    if (i < common && common_a[i] == common_b[i]) continue;
-    if (i >= common) {
-      bool a_longer = common_a.size() > common_b.size();
-      const std::string& name = a_longer ? common_a[i] : common_b[i];
-      std::string twice = "named more than once";
-      out.push_back({LayoutChange::Kind::kExtensionOrder, absl::StrCat("extension ", Quote(name)),
-                     static_cast<int>(i), a_longer ? twice : "named once",
-                     a_longer ? "named once" : twice});
-      break;
-    }
+  // FindMalformed ran first, so neither side names an extension twice: the two lists hold the
+  // same names and have the same length.
+  for (size_t i = 0; i < common_a.size(); ++i) {
+    if (common_a[i] == common_b[i]) continue;
     int position = 0;
     while (a.extensions(position) != common_a[i]) ++position;
     int new_position = 0;
     while (b.extensions(new_position) != common_a[i]) ++new_position;
-    out.push_back({LayoutChange::Kind::kExtensionOrder, absl::StrCat("extension ", Quote(common_a[i])),
-                   position, absl::StrCat("position ", position),
-                   absl::StrCat("position ", new_position, " (", Quote(common_b[i]),
-                                " comes first)")});
+    out.push_back(
+        {LayoutChange::Kind::kExtensionOrder, absl::StrCat("extension ", Quote(common_a[i])),
+         position, absl::StrCat("position ", position),
+         absl::StrCat("position ", new_position, " (", Quote(common_b[i]), " comes first)")});
     break;
   }
   for (int i = 0; i < a.extensions_size(); ++i) {
@@ -107,16 +194,23 @@ void DiffOps(const Layout& a, const Layout& b, std::vector<LayoutChange>& out) {
       out.push_back({LayoutChange::Kind::kOpSignature, subject, static_cast<int>(op.id()),
                      Signature(op), Signature(other)});
     }
+    // Compared for an op at the same place only: an op that moved has its references at other
+    // indexes too, which kOpMoved reports (and relinking allows, matching references by name).
+    // The same indexes pointing at other references are a table change (DiffReferences).
+    const bool same_place = other.id() == op.id() && other.extension() == op.extension();
+    if (same_place &&
+        !std::equal(op.external_reference_indexes().begin(), op.external_reference_indexes().end(),
+                    other.external_reference_indexes().begin(),
+                    other.external_reference_indexes().end())) {
+      out.push_back({LayoutChange::Kind::kOpReferences, subject, static_cast<int>(op.id()),
+                     DescribeOpReferences(a, op), DescribeOpReferences(b, other)});
+    }
   }
   for (const OpRecord& op : b.ops()) {
     if (a_by_name.contains(op.name()) || renamed_to.contains(op.name())) continue;
     out.push_back({LayoutChange::Kind::kOpAdded, absl::StrCat("op ", Quote(op.name())),
                    static_cast<int>(op.id()), "absent", OpPlace(op)});
   }
-}
-
-std::string DescribeReference(const ExternalReferenceRecord& r) {
-  return absl::StrCat(Quote(r.name()), " (", ExternalReferenceRecord::Kind_Name(r.kind()), ")");
 }
 
 void DiffReferences(const Layout& a, const Layout& b, std::vector<LayoutChange>& out) {
@@ -127,8 +221,8 @@ void DiffReferences(const Layout& a, const Layout& b, std::vector<LayoutChange>&
     std::string old_value = has_a ? DescribeReference(a.external_references(i)) : "absent";
     std::string new_value = has_b ? DescribeReference(b.external_references(i)) : "absent";
     if (old_value == new_value) continue;
-    out.push_back({LayoutChange::Kind::kReferenceChanged,
-                   absl::StrCat("external reference #", i), i, old_value, new_value});
+    out.push_back({LayoutChange::Kind::kReferenceChanged, absl::StrCat("external reference #", i),
+                   i, old_value, new_value});
   }
 }
 
@@ -136,15 +230,28 @@ void DiffReferences(const Layout& a, const Layout& b, std::vector<LayoutChange>&
 
 const char* LayoutChangeKindName(LayoutChange::Kind kind) {
   switch (kind) {
-    case LayoutChange::Kind::kExtensionOrder: return "extension order";
-    case LayoutChange::Kind::kExtensionRemoved: return "extension removed";
-    case LayoutChange::Kind::kExtensionAdded: return "extension added";
-    case LayoutChange::Kind::kOpRemoved: return "op removed";
-    case LayoutChange::Kind::kOpAdded: return "op added";
-    case LayoutChange::Kind::kOpRenamed: return "op renamed";
-    case LayoutChange::Kind::kOpMoved: return "op moved";
-    case LayoutChange::Kind::kOpSignature: return "op signature";
-    case LayoutChange::Kind::kReferenceChanged: return "external reference";
+    case LayoutChange::Kind::kExtensionOrder:
+      return "extension order";
+    case LayoutChange::Kind::kExtensionRemoved:
+      return "extension removed";
+    case LayoutChange::Kind::kExtensionAdded:
+      return "extension added";
+    case LayoutChange::Kind::kOpRemoved:
+      return "op removed";
+    case LayoutChange::Kind::kOpAdded:
+      return "op added";
+    case LayoutChange::Kind::kOpRenamed:
+      return "op renamed";
+    case LayoutChange::Kind::kOpMoved:
+      return "op moved";
+    case LayoutChange::Kind::kOpSignature:
+      return "op signature";
+    case LayoutChange::Kind::kReferenceChanged:
+      return "external reference";
+    case LayoutChange::Kind::kOpReferences:
+      return "op references";
+    case LayoutChange::Kind::kMalformed:
+      return "malformed layout";
   }
   return "change";
 }
@@ -177,12 +284,21 @@ std::string LayoutChange::Describe(const std::string& old_label,
     case Kind::kReferenceChanged:
       return absl::StrCat(subject, " differs: ", old_value, " in ", old_label, ", ", new_value,
                           " in ", new_label);
+    case Kind::kOpReferences:
+      return absl::StrCat(subject, " uses other external references: ", old_value, " in ",
+                          old_label, ", ", new_value, " in ", new_label);
+    case Kind::kMalformed:
+      return old_value.empty() ? absl::StrCat(subject, " ", new_value, " in ", new_label)
+                               : absl::StrCat(subject, " ", old_value, " in ", old_label);
   }
   return subject;
 }
 
 std::vector<LayoutChange> DiffLayouts(const Layout& old_layout, const Layout& new_layout) {
   std::vector<LayoutChange> changes;
+  FindMalformed(old_layout, /*old_side=*/true, changes);
+  FindMalformed(new_layout, /*old_side=*/false, changes);
+  if (!changes.empty()) return changes;
   DiffExtensions(old_layout, new_layout, changes);
   DiffOps(old_layout, new_layout, changes);
   // Reference differences are the consequence of op changes when there are any; report the

@@ -17,17 +17,21 @@ struct LayoutChange {
     kExtensionAdded,
     kOpRemoved,
     kOpAdded,
-    kOpRenamed,  // same extension and id, another name
-    kOpMoved,    // same name, another id or extension
-    kOpSignature,  // same name and id, another arity or sync/async
+    kOpRenamed,         // same extension and id, another name
+    kOpMoved,           // same name, another id or extension
+    kOpSignature,       // same name and id, another arity or sync/async
     kReferenceChanged,  // the external-reference table differs at an index
+    kOpReferences,      // same op, other external references (resolved to their names)
+    kMalformed,         // one side lists an entry twice or contradicts itself
   };
   Kind kind;
   // What changed: "extension 'console'", "op 'op_print'", "external reference #3".
   std::string subject;
   // Position on the old side (extension index, op id, reference index); on the new side for
-  // additions.
+  // additions. For kMalformed, the position on the malformed side.
   int position = 0;
+  // For kMalformed, the problem ("listed twice: ids 0 and 3") on the side that has it; the
+  // other side's value is empty.
   std::string old_value;
   std::string new_value;
 
@@ -37,7 +41,9 @@ struct LayoutChange {
 
 // Every difference between `old_layout` and `new_layout`, extension-level changes first, then
 // ops in old id order, then additions, then reference-table differences not already explained.
-// Empty means the two bind every op to the same function.
+// Empty means the two bind every op to the same function. A layout that lists an extension, op
+// or reference twice, or whose records contradict each other, cannot be compared entry by entry:
+// then only its kMalformed problems are returned.
 std::vector<LayoutChange> DiffLayouts(const Layout& old_layout, const Layout& new_layout);
 
 // "extension order", "op added", ... for reports and JSON.
