@@ -563,11 +563,45 @@ class ManifestChecker {
                          "): move ", Quoted(dep), " before ", Quoted(e.loaded.name)),
             absl::StrCat("extensions load in manifest order, so a dependency must come first: move "
                          "the `extension { name: \"",
-                         dep, "\" ... }` block above the one for ", Quoted(e.loaded.name),
-                         ". An order that satisfies every dependency: ",
-                         absl::StrJoin(SuggestExtensionOrder(manifest), ", ")));
+                         dep, "\" ... }` block above the one for ", Quoted(e.loaded.name), ".",
+                         OrderHint(manifest)));
       }
     }
+  }
+
+  // The order to suggest after "move X before Y": each name once, and never a place for an
+  // extension that cannot have one (a cycle member, or what depends on one).
+  static std::string OrderHint(const Manifest& manifest) {
+    ValidOrder valid = SuggestValidOrder(manifest);
+    if (valid.unplaceable.empty()) {
+      return absl::StrCat(" An order that satisfies every dependency: ",
+                          absl::StrJoin(valid.order, ", "));
+    }
+    std::string hint;
+    if (!valid.order.empty()) {
+      hint = absl::StrCat(" An order for the extensions outside the dependency cycle: ",
+                          absl::StrJoin(valid.order, ", "), ";");
+    }
+    return absl::StrCat(hint, " ", QuotedList(valid.unplaceable),
+                        valid.unplaceable.size() == 1 ? " has" : " have",
+                        " no valid place until the dependency cycle is broken");
+  }
+
+  // What to do about a source that cannot be read, by why it cannot.
+  static std::string UnreadableSourceFix(const absl::Status& status, const std::string& dir,
+                                         const std::string& resolved_path) {
+    if (absl::IsPermissionDenied(status)) {
+      return absl::StrCat("make it readable by the user running the build (for example chmod a+r '",
+                          resolved_path, "'; every folder above it needs the x permission)");
+    }
+    if (absl::IsInvalidArgument(status)) {  // a directory, FIFO or device
+      return absl::StrCat(
+          "point the path at a regular file (paths are relative to the "
+          "manifest's folder, '",
+          dir, "')");
+    }
+    return absl::StrCat("paths are relative to the manifest's folder ('", dir,
+                        "'): create the file at '", resolved_path, "' or correct the path");
   }
 
   void CheckSources() {
@@ -611,9 +645,7 @@ class ManifestChecker {
           Add(Kind::kMissingSource, source.where,
               absl::StrCat("source ", Quoted(source.path), " of extension ", Quoted(e.loaded.name),
                            " cannot be read: ", contents.status().message()),
-              absl::StrCat("paths are relative to the manifest's folder ('", dir,
-                           "'): create the file at '", source.resolved_path,
-                           "' or correct the path"));
+              UnreadableSourceFix(contents.status(), dir, source.resolved_path));
         } else {
           source.contents = *std::move(contents);
         }

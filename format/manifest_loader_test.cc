@@ -2,10 +2,12 @@
 #include "format/manifest_loader.h"
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
 
 #include "gtest/gtest.h"
 
@@ -209,12 +211,57 @@ TEST_F(ManifestLoaderTest, MissingSourceIsReportedAtThePathString) {
   EXPECT_NE(p.fix.find(dir_ + "/gone/missing.js"), std::string::npos) << p.ToString();
 }
 
+// Loads `text` as manifest_path_ in a child process that cannot read files it has no
+// permission for: as root, the child drops to user nobody (root reads any file); otherwise it
+// runs as is. Returns the problems' text, or nullopt when dropping privileges failed.
+std::optional<std::string> LoadWithoutPrivileges(const std::string& path, const std::string& text) {
+  int pipe_fds[2];
+  if (pipe(pipe_fds) != 0) return std::nullopt;
+  pid_t child = fork();
+  if (child == 0) {
+    close(pipe_fds[0]);
+    if (getuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) _exit(3);
+    std::string out = Describe(LoadManifestFromText(path, text, {}).problems);
+    ssize_t written = write(pipe_fds[1], out.data(), out.size());
+    _exit(written == static_cast<ssize_t>(out.size()) ? 0 : 4);
+  }
+  close(pipe_fds[1]);
+  std::string out;
+  char buffer[4096];
+  for (ssize_t n; (n = read(pipe_fds[0], buffer, sizeof buffer)) > 0;) out.append(buffer, n);
+  close(pipe_fds[0]);
+  int status = 0;
+  waitpid(child, &status, 0);
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) return std::nullopt;
+  return out;
+}
+
+TEST_F(ManifestLoaderTest, UnreadableSourceSaysToMakeItReadable) {
+  // mkdtemp made the folder 0700: let user nobody in, but not into a.js.
+  ASSERT_EQ(chmod(dir_.c_str(), 0755), 0);
+  ASSERT_EQ(chmod((dir_ + "/a.js").c_str(), 0), 0);
+  std::optional<std::string> problems =
+      LoadWithoutPrivileges(manifest_path_, "extension { name: \"a\" js: \"a.js\" }\n");
+  if (!problems.has_value()) GTEST_SKIP() << "cannot drop privileges to user nobody here";
+  EXPECT_NE(problems->find("'a.js' of extension 'a' cannot be read"), std::string::npos)
+      << *problems;
+  EXPECT_NE(problems->find("Permission denied"), std::string::npos) << *problems;
+  EXPECT_NE(problems->find("fix: make it readable by the user running the build (for example "
+                           "chmod a+r '" +
+                           dir_ + "/a.js'"),
+            std::string::npos)
+      << *problems;
+  EXPECT_EQ(problems->find("create the file"), std::string::npos) << *problems;
+}
+
 TEST_F(ManifestLoaderTest, DirectorySourceIsReportedAsADirectory) {
   ManifestLoadResult result = Load("extension { name: \"a\" js: \"lib\" }\n");
   ASSERT_EQ(result.problems.size(), 1u) << Describe(result.problems);
   EXPECT_EQ(result.problems[0].kind, Kind::kMissingSource);
   EXPECT_EQ(result.problems[0].where.column, 27);
   EXPECT_NE(result.problems[0].message.find("is a directory"), std::string::npos)
+      << result.problems[0].ToString();
+  EXPECT_NE(result.problems[0].fix.find("point the path at a regular file"), std::string::npos)
       << result.problems[0].ToString();
 }
 
@@ -264,6 +311,23 @@ TEST_F(ManifestLoaderTest, CollectsEveryProblemSortedByPosition) {
                                                       {Kind::kUnknownField, 4}};
   EXPECT_EQ(seen, expected) << Describe(result.problems);
   EXPECT_FALSE(result.manifest.has_value());
+}
+
+// The order suggested after "move X before Y" names each extension once, and gives no place to
+// one that cannot have one (here 'c' depends on itself), even with a duplicate declaration.
+TEST_F(ManifestLoaderTest, SuggestedOrderListsEachExtensionOnceAndNoCycleMember) {
+  ManifestLoadResult result = Load(
+      "extension { name: \"a\" deps: \"core\" js: \"a.js\" }\n"
+      "extension { name: \"core\" js: \"b.js\" }\n"
+      "extension { name: \"a\" js: \"c.js\" }\n"
+      "extension { name: \"c\" deps: \"c\" js: \"c.js\" }\n");
+  std::string text = Describe(result.problems);
+  EXPECT_NE(text.find("An order for the extensions outside the dependency cycle: core, a; 'c' "
+                      "has no valid place until the dependency cycle is broken"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("core, a, a"), std::string::npos) << text;
+  EXPECT_EQ(text.find("satisfies every dependency"), std::string::npos) << text;
 }
 
 TEST_F(ManifestLoaderTest, ColumnsCountBytesAfterTabs) {

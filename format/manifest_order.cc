@@ -59,6 +59,52 @@ std::vector<std::string> SuggestExtensionOrder(const Manifest& manifest) {
   return order;
 }
 
+ValidOrder SuggestValidOrder(const Manifest& manifest) {
+  // One node per distinct name, at its first declaration; a later duplicate adds its deps.
+  std::map<std::string, int> node_of;
+  std::vector<std::string> names;
+  std::vector<std::set<std::string>> deps;
+  for (const Extension& ext : manifest.extension()) {
+    auto [it, fresh] = node_of.emplace(ext.name(), static_cast<int>(names.size()));
+    if (fresh) {
+      names.push_back(ext.name());
+      deps.emplace_back();
+    }
+    deps[it->second].insert(ext.deps().begin(), ext.deps().end());
+  }
+  const int n = static_cast<int>(names.size());
+  std::vector<int> waiting_on(n, 0);
+  std::vector<std::vector<int>> dependents(n);
+  for (int i = 0; i < n; ++i) {
+    for (const std::string& dep : deps[i]) {
+      auto found = node_of.find(dep);
+      if (found == node_of.end()) continue;  // reported as an unknown dependency
+      ++waiting_on[i];
+      dependents[found->second].push_back(i);
+    }
+  }
+  // The same stable Kahn's algorithm as SuggestExtensionOrder: smallest manifest place first.
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int i = 0; i < n; ++i) {
+    if (waiting_on[i] == 0) ready.push(i);
+  }
+  ValidOrder result;
+  std::vector<bool> placed(n, false);
+  while (!ready.empty()) {
+    int i = ready.top();
+    ready.pop();
+    placed[i] = true;
+    result.order.push_back(names[i]);
+    for (int dependent : dependents[i]) {
+      if (--waiting_on[dependent] == 0) ready.push(dependent);
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    if (!placed[i]) result.unplaceable.push_back(names[i]);
+  }
+  return result;
+}
+
 namespace {
 
 bool IsBlank(absl::string_view s) { return absl::StripAsciiWhitespace(s).empty(); }

@@ -62,6 +62,44 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<OrderCase>& info) { return info.param.test_name; });
 // clang-format on
 
+struct ValidOrderCase {
+  const char* test_name;
+  const char* manifest;
+  Names order;
+  Names unplaceable;
+};
+
+class SuggestValidOrderTest : public ::testing::TestWithParam<ValidOrderCase> {};
+
+TEST_P(SuggestValidOrderTest, ListsEachNameOnceAndCycleMembersApart) {
+  ValidOrder valid = SuggestValidOrder(Parse(GetParam().manifest));
+  EXPECT_EQ(valid.order, GetParam().order);
+  EXPECT_EQ(valid.unplaceable, GetParam().unplaceable);
+}
+
+// clang-format off
+INSTANTIATE_TEST_SUITE_P(
+    Orders, SuggestValidOrderTest,
+    ::testing::Values(
+        ValidOrderCase{"SameAsTheBlockOrderWithoutProblems",
+                       "extension { name: 'x' } extension { name: 'a' deps: 'c' } "
+                       "extension { name: 'b' } extension { name: 'c' }",
+                       {"x", "b", "c", "a"}, {}},
+        ValidOrderCase{"DuplicateIsListedOnceWithTheDepsOfBothBlocks",
+                       "extension { name: 'a' } extension { name: 'b' } "
+                       "extension { name: 'a' deps: 'b' }",
+                       {"b", "a"}, {}},
+        ValidOrderCase{"DuplicateAndSelfCycle",
+                       "extension { name: 'a' deps: 'core' } extension { name: 'core' } "
+                       "extension { name: 'a' } extension { name: 'c' deps: 'c' }",
+                       {"core", "a"}, {"c"}},
+        ValidOrderCase{"CycleMembersAndDependentsHaveNoPlace",
+                       "extension { name: 'a' deps: 'b' } extension { name: 'z' deps: 'a' } "
+                       "extension { name: 'b' deps: 'a' } extension { name: 'c' }",
+                       {"c"}, {"a", "z", "b"}}),
+    [](const ::testing::TestParamInfo<ValidOrderCase>& info) { return info.param.test_name; });
+// clang-format on
+
 constexpr char kUnordered[] =
     "# proto-file: format/manifest.proto\n"
     "# proto-message: v8snap.Manifest\n"
