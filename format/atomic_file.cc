@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 
 namespace v8snap {
 namespace {
@@ -45,6 +46,15 @@ std::string BaseName(const std::string& path) {
 }
 
 constexpr absl::string_view kTempInfix = ".tmp-";
+
+// fsyncs the folder holding `path`, so a rename into it survives a crash.
+void SyncFolderOf(const std::string& path) {
+  int dir_fd = open(DirName(path).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    fsync(dir_fd);
+    close(dir_fd);
+  }
+}
 
 }  // namespace
 
@@ -88,12 +98,20 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) {
   static std::atomic<int> counter{0};
   std::string temp = absl::StrCat(path, kTempInfix, getpid(), "-", counter++);
+  // Errors name `path`, the file the user asked for, not the temp file beside it.
   int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0) return ErrnoStatus(errno, "cannot create", temp);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT) {
+      return absl::NotFoundError(absl::StrCat("cannot write '", path, "': its folder '",
+                                              DirName(path), "' does not exist"));
+    }
+    return ErrnoStatus(err, "cannot create a temporary file to write", path);
+  }
   auto fail = [&](int err, absl::string_view what) {
     close(fd);
     unlink(temp.c_str());
-    return ErrnoStatus(err, what, temp);
+    return ErrnoStatus(err, what, path);
   };
   size_t done = 0;
   while (done < contents.size()) {
@@ -106,22 +124,63 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
   if (close(fd) != 0) {
     int err = errno;
     unlink(temp.c_str());
-    return ErrnoStatus(err, "cannot close", temp);
+    return ErrnoStatus(err, "cannot write", path);
   }
-  absl::Status renamed = RenameDurably(temp, path);
-  if (!renamed.ok()) unlink(temp.c_str());
-  return renamed;
+  if (rename(temp.c_str(), path.c_str()) != 0) {
+    int err = errno;
+    unlink(temp.c_str());
+    return ErrnoStatus(err, "cannot replace", path);
+  }
+  SyncFolderOf(path);
+  return absl::OkStatus();
+}
+
+absl::Status CheckOutputFilePath(const std::string& path, absl::string_view option) {
+  if (path.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("the output path is empty: give ", option, " the path of the file to write"));
+  }
+  const std::string base = BaseName(path);
+  struct stat st;
+  if (base.empty() || base == "." || base == ".." ||
+      (stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode))) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("output path '", path, "' is a folder: ", option,
+                     " takes the path of the file to write (for example '",
+                     absl::StripSuffix(path, "/"), "/snapshot.bin')"));
+  }
+  const std::string dir = DirName(path);
+  if (stat(dir.c_str(), &st) != 0) {
+    const int err = errno;
+    if (err == ENOENT) {
+      return absl::NotFoundError(absl::StrCat(
+          "output folder '", dir, "' does not exist: create it or choose another ", option));
+    }
+    if (err == ENOTDIR) {
+      return absl::NotFoundError(absl::StrCat("output folder '", dir, "' is not a folder (",
+                                              std::strerror(err), "): choose another ", option));
+    }
+    return ErrnoStatus(err, "cannot use output folder", dir);
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::NotFoundError(
+        absl::StrCat("output folder '", dir, "' is not a folder: choose another ", option));
+  }
+  // access(2) also reports a read-only file system (EROFS), which root is not exempt from.
+  if (access(dir.c_str(), W_OK | X_OK) != 0) {
+    const int err = errno;
+    return absl::PermissionDeniedError(
+        absl::StrCat("cannot write in output folder '", dir, "': ", std::strerror(err),
+                     ": make it writable or choose another ", option));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status RenameDurably(const std::string& from, const std::string& to) {
   if (rename(from.c_str(), to.c_str()) != 0) {
     return ErrnoStatus(errno, absl::StrCat("cannot rename '", from, "' onto"), to);
   }
-  int dir_fd = open(DirName(to).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dir_fd >= 0) {
-    fsync(dir_fd);
-    close(dir_fd);
-  }
+  SyncFolderOf(to);
   return absl::OkStatus();
 }
 

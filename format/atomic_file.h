@@ -20,6 +20,12 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 // `path` is untouched.
 absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
 
+// Checks, before any work is done, that WriteFileAtomically can create `path`: it is not empty,
+// does not name a folder, and its folder exists and is writable. The message names the path and
+// the fix; `option` is how the user chose the path ("--out"), named in the fix. kInvalidArgument
+// for a path that cannot be a file, kNotFound for a missing folder, kPermissionDenied.
+absl::Status CheckOutputFilePath(const std::string& path, absl::string_view option);
+
 // rename(2) `from` onto `to`, then fsyncs the folder so the rename survives a crash.
 absl::Status RenameDurably(const std::string& from, const std::string& to);
 

@@ -16,6 +16,10 @@ namespace v8snap {
 inline constexpr uint32_t kSidecarFormatVersion = 1;
 inline constexpr absl::string_view kSidecarMagic = "v8snap-sidecar";
 
+// A value read from a file, made safe to print in an error: non-printable bytes as \xNN (so a
+// corrupt or crafted file cannot send terminal escapes), cut after 64 bytes.
+std::string EscapeForMessage(absl::string_view value);
+
 // "PATH.sidecar.pb" for a blob at PATH.
 std::string SidecarPathFor(const std::string& blob_path);
 
@@ -30,6 +34,12 @@ absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string
 // "PATH.sidecar.pb.next": the new sidecar, staged while a pair is being replaced.
 std::string StagedSidecarPathFor(const std::string& blob_path);
 
+// Checks, before a build starts, that a pair can be written at `blob_path`: CheckOutputFilePath
+// for the blob, and neither the sidecar's path nor its staging path is a folder. `option` is the
+// flag the path came from ("--out"), named in the fix.
+absl::Status CheckSnapshotOutputPath(const std::string& blob_path,
+                                     absl::string_view option = "the output path");
+
 // Fills sidecar->blob (size and hash), then replaces the pair so that a build killed at any
 // moment leaves a pair that loads:
 //   1. the new sidecar is written (atomically) to PATH.sidecar.pb.next;
@@ -37,7 +47,9 @@ std::string StagedSidecarPathFor(const std::string& blob_path);
 //   3. PATH.sidecar.pb.next is renamed onto PATH.sidecar.pb.
 // Killed before 2: the old pair is untouched. Killed between 2 and 3: the new blob sits beside
 // its staged sidecar, and ReadSnapshotPair rolls forward to it. Never a half-written file at
-// PATH or PATH.sidecar.pb.
+// PATH or PATH.sidecar.pb. Runs CheckSnapshotOutputPath first; a write that fails in step 1 or 2
+// removes what it staged, so a failed build leaves no file behind (a failure of step 3 leaves the
+// staged sidecar, which matches the new blob, for ReadSnapshotPair to roll forward to).
 absl::Status WriteSnapshotPair(const std::string& blob_path, absl::string_view blob,
                                Sidecar* sidecar);
 

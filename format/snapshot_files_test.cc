@@ -1,10 +1,17 @@
 // Unit tests for the sidecar envelope and the verified pair read/write.
 #include "format/snapshot_files.h"
 
+#include <dirent.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <csignal>
 #include <cstdlib>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "format/atomic_file.h"
 #include "format/content_hash.h"
@@ -87,6 +94,129 @@ TEST_F(SnapshotFilesTest, MissingSidecarSaysV8snapWritesIt) {
   auto pair = ReadSnapshotPair(blob_path_);
   ASSERT_FALSE(pair.ok());
   EXPECT_NE(pair.status().message().find("no sidecar"), std::string::npos);
+}
+
+TEST_F(SnapshotFilesTest, MissingBlobIsReportedAsTheBlob) {
+  // Neither file: the blob is what the user named, so the blob is what is missing.
+  auto neither = ReadSnapshotPair(blob_path_);
+  EXPECT_EQ(neither.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(neither.status().message().rfind("no snapshot blob at '" + blob_path_ + "'", 0), 0u)
+      << neither.status();
+  EXPECT_EQ(neither.status().message().find("sidecar"), std::string::npos) << neither.status();
+  // The sidecar without its blob.
+  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "blob", &sidecar_).ok());
+  ASSERT_EQ(unlink(blob_path_.c_str()), 0);
+  auto no_blob = ReadSnapshotPair(blob_path_);
+  EXPECT_EQ(no_blob.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(no_blob.status().message().rfind("snapshot blob '" + blob_path_ + "' is missing", 0),
+            0u)
+      << no_blob.status();
+}
+
+TEST_F(SnapshotFilesTest, BinaryEnvelopeFieldsAreEscapedAndNotLogged) {
+  // An envelope whose magic holds invalid UTF-8 and a terminal escape. With `string` fields,
+  // protobuf logged "[libprotobuf ERROR ...] ... invalid UTF-8" and the parse failed.
+  SidecarFile file;
+  file.set_magic("\xff\x1b[2J\x13");
+  file.set_format_version(kSidecarFormatVersion);
+  ::testing::internal::CaptureStderr();
+  auto decoded = DecodeSidecar(file.SerializeAsString(), "s.pb");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  ASSERT_EQ(decoded.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_NE(decoded.status().message().find(
+                "expected magic 'v8snap-sidecar', found '\\xff\\x1b[2J\\x13'"),
+            std::string::npos)
+      << decoded.status();
+  EXPECT_EQ(decoded.status().message().find('\x1b'), std::string::npos);
+
+  file.set_magic(std::string(kSidecarMagic));
+  file.set_payload_xxh3_128(std::string(100, '\x13'));
+  auto bad_checksum = DecodeSidecar(file.SerializeAsString(), "s.pb");
+  EXPECT_NE(bad_checksum.status().message().find("the envelope records '\\x13\\x13"),
+            std::string::npos)
+      << bad_checksum.status();
+  EXPECT_NE(bad_checksum.status().message().find("... (100 bytes)"), std::string::npos);
+  EXPECT_EQ(bad_checksum.status().message().find('\x13'), std::string::npos);
+}
+
+TEST_F(SnapshotFilesTest, PayloadWithInvalidUtf8IsCorruptionWithoutLogging) {
+  // A payload whose checksum is right but whose builder_version (a string) is not UTF-8.
+  const std::string payload = "\x0a\x02\xff\xfe";
+  SidecarFile file;
+  file.set_magic(std::string(kSidecarMagic));
+  file.set_format_version(kSidecarFormatVersion);
+  file.set_payload_xxh3_128(Xxh3Hex(payload));
+  file.set_payload(payload);
+  ::testing::internal::CaptureStderr();
+  auto decoded = DecodeSidecar(file.SerializeAsString(), "s.pb");
+  EXPECT_EQ(::testing::internal::GetCapturedStderr(), "");
+  EXPECT_EQ(decoded.status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(SnapshotFilesTest, OutputPathChecksNameThePathAndTheFix) {
+  struct Case {
+    std::string path;
+    absl::StatusCode code;
+    std::string message;
+  };
+  ASSERT_EQ(mkdir((dir_ + "/taken.bin.sidecar.pb.next").c_str(), 0755), 0);
+  std::ofstream(dir_ + "/file") << "x";
+  const Case cases[] = {
+      {"", absl::StatusCode::kInvalidArgument,
+       "the output path is empty: give --out the path of the file to write"},
+      {dir_, absl::StatusCode::kInvalidArgument,
+       "output path '" + dir_ +
+           "' is a folder: --out takes the path of the file to write (for "
+           "example '" +
+           dir_ + "/snapshot.bin')"},
+      {dir_ + "/missing/s.bin", absl::StatusCode::kNotFound,
+       "output folder '" + dir_ + "/missing' does not exist: create it or choose another --out"},
+      {dir_ + "/file/s.bin", absl::StatusCode::kNotFound,
+       "output folder '" + dir_ + "/file' is not a folder: choose another --out"},
+      {dir_ + "/file/sub/s.bin", absl::StatusCode::kNotFound,
+       "output folder '" + dir_ +
+           "/file/sub' is not a folder (Not a directory): choose another "
+           "--out"},
+      {dir_ + "/taken.bin", absl::StatusCode::kInvalidArgument,
+       "'" + dir_ + "/taken.bin.sidecar.pb.next', where the sidecar of '" + dir_ +
+           "/taken.bin' goes, is a folder: remove it or choose another --out"},
+  };
+  for (const Case& c : cases) {
+    absl::Status status = CheckSnapshotOutputPath(c.path, "--out");
+    EXPECT_EQ(status.code(), c.code) << c.path;
+    EXPECT_EQ(status.message(), c.message);
+  }
+  EXPECT_TRUE(CheckSnapshotOutputPath(blob_path_, "--out").ok());
+}
+
+// A pair write that fails after staging its sidecar (here: the blob exceeds the file size
+// limit) removes the staged sidecar and leaves the previous pair loadable.
+TEST_F(SnapshotFilesTest, FailedPairWriteLeavesNoFileBehind) {
+  ASSERT_TRUE(WriteSnapshotPair(blob_path_, "old-blob", &sidecar_).ok());
+  struct rlimit saved;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &saved), 0);
+  struct rlimit small = saved;
+  small.rlim_cur = 4096;  // the sidecar fits, the blob does not
+  auto old_handler = signal(SIGXFSZ, SIG_IGN);
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &small), 0);
+  Sidecar next = SampleSidecar();
+  absl::Status written = WriteSnapshotPair(blob_path_, std::string(64 * 1024, 'b'), &next);
+  setrlimit(RLIMIT_FSIZE, &saved);
+  signal(SIGXFSZ, old_handler);
+  ASSERT_FALSE(written.ok());
+  EXPECT_EQ(written.message(), "cannot write '" + blob_path_ + "': File too large");
+  EXPECT_NE(access(StagedSidecarPathFor(blob_path_).c_str(), F_OK), 0) << "staged file left";
+  auto pair = ReadSnapshotPair(blob_path_);
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  EXPECT_EQ(pair->blob, "old-blob");
+  DIR* d = opendir(dir_.c_str());
+  std::vector<std::string> names;
+  while (struct dirent* entry = readdir(d)) {
+    if (entry->d_name[0] != '.') names.push_back(entry->d_name);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"snap.bin", "snap.bin.sidecar.pb"}));
 }
 
 TEST_F(SnapshotFilesTest, ReadRefusesADirectory) {
