@@ -5,7 +5,6 @@
 
 #include <cstdio>
 #include <cstdlib>
-
 #include <map>
 #include <regex>
 #include <vector>
@@ -27,10 +26,20 @@ void AddVersionFlag(CLI::App& app, const std::string& tool) {
   app.set_version_flag("--version", VersionText(tool));
 }
 
+std::string FormatError(const std::string& tool, const std::string& message, bool color) {
+  const std::string label = color ? "\033[1;31merror:\033[0m" : "error:";
+  static constexpr char kLabel[] = ": error: ";
+  const size_t first_line_end = message.find('\n');
+  const size_t labelled = message.find(kLabel);
+  if (labelled != std::string::npos && labelled < first_line_end) {
+    return absl::StrCat(message.substr(0, labelled), ": ", label, " ",
+                        message.substr(labelled + sizeof(kLabel) - 1));
+  }
+  return absl::StrCat(tool, ": ", label, " ", message);
+}
+
 void PrintError(const std::string& tool, const std::string& message) {
-  bool color = UseColor(STDERR_FILENO);
-  std::fprintf(stderr, "%s: %serror:%s %s\n", tool.c_str(), color ? "\033[1;31m" : "",
-               color ? "\033[0m" : "", message.c_str());
+  std::fprintf(stderr, "%s\n", FormatError(tool, message, UseColor(STDERR_FILENO)).c_str());
 }
 
 void PrintError(const std::string& tool, const absl::Status& status) {
@@ -53,13 +62,23 @@ int ParseOrExit(CLI::App& app, int argc, char** argv) {
   return -1;
 }
 
+CLI::Validator NonEmptyPath() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        return value.empty() ? "expected a path, found an empty string" : "";
+      },
+      /*validator_desc=*/"", "NON_EMPTY_PATH");
+}
+
 void AddErrorFormatOption(CLI::App& app, ErrorFormat& format) {
   static const std::map<std::string, ErrorFormat> kFormats = {{"text", ErrorFormat::kText},
                                                               {"github", ErrorFormat::kGithub}};
+  // The transformer's own description would show its map ("{github->1,text->0} OR {1,0}").
   app.add_option("--error-format", format,
-                 "text, or github: errors as GitHub Actions annotations (::error file=...,"
-                 "line=...::message), shown inline in pull requests")
-      ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case));
+                 "text (default), or github: errors as GitHub Actions annotations (::error "
+                 "file=...,line=...::message), shown inline in pull requests")
+      ->transform(CLI::CheckedTransformer(kFormats, CLI::ignore_case).description("{text,github}"))
+      ->type_name("TEXT");
 }
 
 std::string ToGithubAnnotations(const std::string& report) {
@@ -70,7 +89,8 @@ std::string ToGithubAnnotations(const std::string& report) {
   auto escape_property = [&](absl::string_view text) {
     return absl::StrReplaceAll(escape_data(text), {{":", "%3A"}, {",", "%2C"}});
   };
-  static const std::regex kPlace(R"(^(\S+?):(\d+):(\d+): (?:error: )?(.*)$)");
+  // [\s\S]: the message may hold a CR, which '.' does not match.
+  static const std::regex kPlace(R"(^(\S+?):(\d+):(\d+): (?:error: )?([\s\S]*)$)");
   std::vector<std::string> annotations;
   std::string pending;  // the current annotation's message, continuation lines included
   std::string header;
@@ -83,15 +103,15 @@ std::string ToGithubAnnotations(const std::string& report) {
     if (line.empty()) continue;
     std::smatch match;
     std::string text(line);
-    if (!header.empty() && (line[0] == ' ' || line[0] == '\t')) {
-      absl::StrAppend(&pending, "\n", text);
-      continue;
-    }
-    flush();
     if (std::regex_match(text, match, kPlace)) {
+      flush();
       header = absl::StrCat("::error file=", escape_property(match[1].str()),
                             ",line=", match[2].str(), ",col=", match[3].str());
       pending = match[4].str();
+    } else if (!header.empty()) {
+      // Not a new problem: a second line of this one. As its own "::error::" it would be an
+      // annotation without a file, cut off from the problem it belongs to.
+      absl::StrAppend(&pending, "\n", text);
     } else {
       header = "::error";
       pending = text;

@@ -22,7 +22,13 @@ std::string VersionText(const std::string& tool);
 // Adds --version to `app`, printing VersionText(tool).
 void AddVersionFlag(CLI::App& app, const std::string& tool);
 
-// Prints "tool: error: message" to stderr (multi-line messages kept as they are).
+// "tool: error: message", or the message alone when it already labels itself (manifest problems
+// are "file:line:col: error: ...", the one format every tool prints them in, which editors and
+// CI parse; a second "tool: error: " in front would only say it twice). `color` makes "error:"
+// bold red. Multi-line messages are kept as they are.
+std::string FormatError(const std::string& tool, const std::string& message, bool color);
+
+// Prints FormatError(...) and a newline to stderr, in color when UseColor(stderr).
 void PrintError(const std::string& tool, const absl::Status& status);
 void PrintError(const std::string& tool, const std::string& message);
 
@@ -30,17 +36,23 @@ void PrintError(const std::string& tool, const std::string& message);
 // returns kExitUsage; returns -1 when the caller should go on.
 int ParseOrExit(CLI::App& app, int argc, char** argv);
 
+// A CLI11 check for path options: an empty value ("--out ''") is a usage error (exit 2), not a
+// run that fails later on a file named ".sidecar.pb".
+CLI::Validator NonEmptyPath();
+
 // How errors are printed: "text" (default) or "github" (GitHub Actions annotations).
 enum class ErrorFormat { kText, kGithub };
 
-// Adds --error-format=text|github to `app`.
+// Adds --error-format=text|github to `app` (shown as "--error-format TEXT:{text,github}").
 void AddErrorFormatOption(CLI::App& app, ErrorFormat& format);
 
 // Rewrites an error report as GitHub Actions workflow commands, one per problem:
 //   "m.textproto:3:5: error: unknown dependency\n  fix: ..." →
 //   "::error file=m.textproto,line=3,col=5::unknown dependency%0A  fix: ..."
-// Lines that name no place become "::error::text". Continuation lines (indented) stay with the
-// problem above them, encoded as %0A as GitHub requires.
+// Each line that starts with a place (file:line:col:) starts a problem; every other line belongs
+// to the problem above it (a fix, a stack, a message that spans lines), and text before the
+// first place becomes one "::error::text". Escaped as GitHub's workflow commands require:
+// % CR LF in the message, and also : , in the file property.
 std::string ToGithubAnnotations(const std::string& report);
 
 // PrintError, or the report as annotations on stdout (where GitHub reads them) for kGithub.

@@ -595,10 +595,8 @@ class ManifestChecker {
                           resolved_path, "'; every folder above it needs the x permission)");
     }
     if (absl::IsInvalidArgument(status)) {  // a directory, FIFO or device
-      return absl::StrCat(
-          "point the path at a regular file (paths are relative to the "
-          "manifest's folder, '",
-          dir, "')");
+      return absl::StrCat("point the path at a regular file (relative to the manifest's folder, '",
+                          dir, "')");
     }
     return absl::StrCat("paths are relative to the manifest's folder ('", dir,
                         "'): create the file at '", resolved_path, "' or correct the path");
