@@ -1,4 +1,5 @@
-// mmap for random access, read(2) + streaming XXH3 for the hash, with atomic_file.h's errors.
+// mmap for random access, read(2) + streaming XXH3 for the hash, with atomic_file.h's errors;
+// the V8 header checks with the blob's path in every message.
 #include "snapshot_inspect/blob_file.h"
 
 #include <fcntl.h>
@@ -89,6 +90,43 @@ absl::StatusOr<std::string> Xxh3HexOfFile(const std::string& path) {
   XXH128_hash_t hash = XXH3_128bits_digest(state);
   XXH3_freeState(state);
   return absl::StrFormat("%016x%016x", hash.high64, hash.low64);
+}
+
+absl::StatusOr<V8BlobHeader> ParseBlobHeaderAt(absl::string_view blob, const std::string& path) {
+  absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(blob);
+  if (!header.ok()) {
+    return absl::Status(header.status().code(),
+                        absl::StrCat("snapshot blob '", path, "': ", header.status().message()));
+  }
+  return header;
+}
+
+absl::Status CheckBlobLoadableByV8(absl::string_view blob, const V8BlobHeader& header,
+                                   const std::string& path, const std::string& linked_v8_version) {
+  if (header.version != linked_v8_version) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "snapshot '", path, "' was built with V8 ", header.version,
+        ", but this snapshot_inspect is linked with V8 ", linked_v8_version,
+        "; V8 cannot load it, so its heap cannot be measured here. Use a snapshot_inspect "
+        "linked with V8 ",
+        header.version, "."));
+  }
+  const uint32_t checksum = V8BlobChecksum(blob);
+  if (checksum != header.checksum) {
+    return absl::DataLossError(absl::StrFormat(
+        "snapshot blob '%s': its V8 header records checksum 0x%08x, but its bytes sum to "
+        "0x%08x: the blob was changed after V8 wrote it (its sidecar agrees with it, so the "
+        "sidecar was rewritten too). V8 would abort loading it, so its heap is not measured. "
+        "Rebuild the pair with snapshot_builder; `snapshot_inspect verify %s` runs every check.",
+        path, header.checksum, checksum, path));
+  }
+  if (header.num_contexts == 0) {
+    return absl::DataLossError(absl::StrCat(
+        "snapshot blob '", path,
+        "': its V8 header lists no context, so V8 has no default "
+        "context to create. snapshot_builder always writes one: rebuild the pair with it."));
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace v8snap::inspect

@@ -1,6 +1,7 @@
 // Reading a large blob cheaply: a read-only mapping for the few pages the V8 header parser
 // touches, and the XXH3-128 of the whole file computed by streaming it through a small buffer.
-// Together they cost about one read of the file (docs/inspect.md has the figures).
+// Together they cost about one read of the file (docs/inspect.md has the figures). Also the V8
+// header checks every command runs before it trusts a blob, with messages that name the file.
 #ifndef V8SNAP_SNAPSHOT_INSPECT_BLOB_FILE_H_
 #define V8SNAP_SNAPSHOT_INSPECT_BLOB_FILE_H_
 
@@ -9,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "format/v8_blob_header.h"
 
 namespace v8snap::inspect {
 
@@ -34,6 +36,17 @@ class MappedFile {
 // The file's XXH3-128 in format/content_hash.h's form (equal to Xxh3Hex of its contents), read
 // in 1 MiB pieces.
 absl::StatusOr<std::string> Xxh3HexOfFile(const std::string& path);
+
+// ParseV8BlobHeader, with errors that name the blob: "snapshot blob 'PATH': not a valid ...".
+absl::StatusOr<V8BlobHeader> ParseBlobHeaderAt(absl::string_view blob, const std::string& path);
+
+// What V8 itself checks, and aborts the process on (a CHECK, not an error), when it deserializes
+// a blob: the version string is the linked V8's and the blob's bytes sum to the checksum in its
+// header; and that the blob has a default context for Context::New. Run before Isolate::New.
+// kFailedPrecondition for another V8 version, kDataLoss for a bad checksum or no context; every
+// message names `path` and the fix.
+absl::Status CheckBlobLoadableByV8(absl::string_view blob, const V8BlobHeader& header,
+                                   const std::string& path, const std::string& linked_v8_version);
 
 }  // namespace v8snap::inspect
 

@@ -58,9 +58,11 @@ struct ValidateOptions {
   // kGithub: problems as GitHub Actions annotations (one ::error line each) on stdout.
   ErrorFormat error_format = ErrorFormat::kText;
 };
-// Validates (and with fix, rewrites and re-validates) the manifest. Errors are only for a failed
-// rewrite; a manifest that cannot be read is a problem in the report.
-absl::StatusOr<ValidateReport> BuildValidateReport(const ValidateOptions& options);
+// Validates (and with fix, rewrites and re-validates) the manifest. Never fails: a manifest that
+// cannot be read is a problem in the report, and a rewrite --fix cannot do is its fix_error (the
+// manifest is then untouched). --fix writes through a symlink to its target and keeps the
+// target's permission bits.
+ValidateReport BuildValidateReport(const ValidateOptions& options);
 std::string RenderValidateText(const ValidateReport& report);
 int RunValidate(const ValidateOptions& options);
 

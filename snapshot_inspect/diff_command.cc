@@ -9,6 +9,7 @@
 #include "format/snapshot_files.h"
 #include "format/status_macros.h"
 #include "format/v8_blob_header.h"
+#include "snapshot_inspect/blob_file.h"
 #include "snapshot_inspect/commands.h"
 #include "snapshot_inspect/heap_composition.h"
 #include "snapshot_inspect/human_size.h"
@@ -22,7 +23,7 @@ constexpr int kExitTrouble = 2;
 
 absl::StatusOr<SnapshotSide> ReadSide(const std::string& path, SnapshotPair* pair) {
   ASSIGN_OR_RETURN(*pair, ReadSnapshotPair(path));
-  ASSIGN_OR_RETURN(V8BlobHeader header, ParseV8BlobHeader(pair->blob));
+  ASSIGN_OR_RETURN(V8BlobHeader header, ParseBlobHeaderAt(pair->blob, path));
   SnapshotSide side;
   side.path = path;
   side.sidecar = pair->sidecar;

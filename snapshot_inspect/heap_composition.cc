@@ -12,6 +12,7 @@
 #include "format/status_macros.h"
 #include "format/v8_blob_header.h"
 #include "runtime/v8_process.h"
+#include "snapshot_inspect/blob_file.h"
 #include "v8-array-buffer.h"
 #include "v8-container.h"
 #include "v8-context.h"
@@ -123,15 +124,11 @@ absl::StatusOr<HeapComposition> Measure(v8::Isolate* isolate) {
 
 absl::StatusOr<HeapComposition> MeasureHeap(const SnapshotPair& pair,
                                             const std::string& blob_path) {
-  ASSIGN_OR_RETURN(V8BlobHeader header, ParseV8BlobHeader(pair.blob));
-  const std::string linked = V8Process::LinkedV8Version();
-  if (header.version != linked) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "snapshot '", blob_path, "' was built with V8 ", header.version,
-        ", but this snapshot_inspect is linked with V8 ", linked,
-        "; V8 cannot load it, so its heap cannot be measured here. Use a snapshot_inspect "
-        "linked with V8 ", header.version, "."));
-  }
+  // V8 CHECKs the version and the checksum while deserializing: a blob that fails either would
+  // abort this process (SIGTRAP) instead of giving an error, so they are checked here first.
+  ASSIGN_OR_RETURN(V8BlobHeader header, ParseBlobHeaderAt(pair.blob, blob_path));
+  RETURN_IF_ERROR(
+      CheckBlobLoadableByV8(pair.blob, header, blob_path, V8Process::LinkedV8Version()));
   RETURN_IF_ERROR(V8Process::Initialize({}));
 
   // Placeholders: one distinct address per reference, then V8's 0 terminator. Nothing in the

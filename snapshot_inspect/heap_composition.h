@@ -16,8 +16,9 @@
 namespace v8snap::inspect {
 
 // `pair` must be verified (ReadSnapshotPair). Refuses, before V8 sees the bytes, a blob whose
-// V8 header does not parse or names another V8 version (V8 would abort on it). Starts V8 in this
-// process (once). Groups are sorted by bytes, largest first, then by type and constructor.
+// V8 header does not parse, names another V8 version, or whose V8 checksum does not match its
+// bytes (V8 would abort the process on either: blob_file.h CheckBlobLoadableByV8). Starts V8 in
+// this process (once). Groups are sorted by bytes, largest first, then by type and constructor.
 absl::StatusOr<HeapComposition> MeasureHeap(const SnapshotPair& pair, const std::string& blob_path);
 
 // Keeps the `top` largest groups (0 keeps all); totals still cover every object.

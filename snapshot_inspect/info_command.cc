@@ -186,7 +186,7 @@ absl::StatusOr<InfoReport> BuildInfoReport(const std::string& blob_path) {
   // The header parser touches a few pages of the mapping; the hash streams the file once.
   ASSIGN_OR_RETURN(std::unique_ptr<MappedFile> mapped, MappedFile::Open(blob_path));
   const absl::string_view blob = mapped->contents();
-  ASSIGN_OR_RETURN(V8BlobHeader header, ParseV8BlobHeader(blob));
+  ASSIGN_OR_RETURN(V8BlobHeader header, ParseBlobHeaderAt(blob, blob_path));
   ASSIGN_OR_RETURN(std::string actual_hash, Xxh3HexOfFile(blob_path));
 
   InfoReport report;
@@ -202,6 +202,7 @@ absl::StatusOr<InfoReport> BuildInfoReport(const std::string& blob_path) {
   BlobSummary* info = report.mutable_blob();
   info->set_size(blob.size());
   info->set_xxh3_128(sidecar.blob().xxh3_128());
+  info->set_recorded_size(sidecar.blob().size());
   info->set_matches_sidecar(blob.size() == sidecar.blob().size() &&
                             actual_hash == sidecar.blob().xxh3_128());
 
@@ -266,6 +267,8 @@ int RunInfo(const InfoOptions& options) {
     PrintError(kTool, report.status());
     return kExitFailure;
   }
+  // Kept before --only may clear the blob part.
+  const BlobSummary blob = report->blob();
   std::string text;
   if (options.json) {
     KeepInfoParts(options.only, &*report);
@@ -274,6 +277,21 @@ int RunInfo(const InfoOptions& options) {
     text = RenderInfoText(*report, options.only);
   }
   std::fwrite(text.data(), 1, text.size(), stdout);
+  if (!blob.matches_sidecar()) {
+    // The report is still printed (it says what the sidecar records), but a pair that does not
+    // match must fail a CI step that only looks at the exit code.
+    std::fflush(stdout);
+    PrintError(
+        kTool,
+        absl::StrCat(
+            "snapshot blob '", options.blob_path, "' (", blob.size(),
+            " bytes) does not match its sidecar '", SidecarPathFor(options.blob_path),
+            "' (which records ", blob.recorded_size(), " bytes, XXH3-128 ", blob.xxh3_128(),
+            "): they are not from the same build, or one was changed since. Rebuild both with "
+            "snapshot_builder or copy them together; `snapshot_inspect verify ",
+            options.blob_path, "` runs every check."));
+    return kExitFailure;
+  }
   return kExitOk;
 }
 

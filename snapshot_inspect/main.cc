@@ -1,9 +1,52 @@
 // snapshot_inspect: look inside snapshots, check them, validate manifests, diff two snapshots.
+#include <algorithm>
+#include <cstring>
 #include <string>
 #include <vector>
 
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "cli/cli_support.h"
 #include "snapshot_inspect/commands.h"
+
+namespace {
+
+constexpr const char* kCommands[] = {"info", "verify", "validate", "diff", "heap"};
+
+// CLI11's own message for a misspelt command is "The following arguments were not expected";
+// name the command and list the real ones instead. The top level only has flags (--help,
+// --version), so its first non-flag argument is the command.
+bool RejectUnknownCommand(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (argv[i][0] == '-') continue;
+    if (std::find_if(std::begin(kCommands), std::end(kCommands), [&](const char* c) {
+          return std::strcmp(c, argv[i]) == 0;
+        }) != std::end(kCommands)) {
+      return false;
+    }
+    v8snap::PrintError(
+        v8snap::inspect::kTool,
+        absl::StrCat("unknown command '", argv[i], "': the commands are ",
+                     absl::StrJoin(kCommands, ", "), " (snapshot_inspect --help describes them)"));
+    return true;
+  }
+  return false;
+}
+
+// --top: CLI11's NonNegativeNumber says "Value abc not in range 0.000000 to 1.79769e+308".
+CLI::Validator TopCount() {
+  return CLI::Validator(
+      [](std::string& value) -> std::string {
+        int n = 0;
+        if (absl::SimpleAtoi(value, &n) && n >= 0) return "";
+        return absl::StrCat("expected a non-negative integer (0 shows every group), got '", value,
+                            "'");
+      },
+      "N>=0");
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   using namespace v8snap;
@@ -30,6 +73,12 @@ int main(int argc, char** argv) {
   info_command->add_option("snapshot", info.blob_path, "Snapshot blob (sidecar: SNAPSHOT.sidecar.pb)")
       ->required();
   info_command->add_flag("--json", info.json, "Print the report as JSON");
+  info_command->footer(
+      "Examples:\n"
+      "  snapshot_inspect info out/release/default.bin\n"
+      "  snapshot_inspect info out/release/default.bin --only ops,refs\n"
+      "  snapshot_inspect info snap.bin --only sections --json\n\n"
+      "Exit codes: 0 ok, 1 unreadable pair or a blob that does not match its sidecar, 2 usage.");
   info_command
       ->add_option("--only", info.only,
                    "Show only these parts, comma-separated: build, sections, extensions, ops, "
@@ -44,6 +93,11 @@ int main(int argc, char** argv) {
   verify_command->add_option("--manifest", verify.manifest_path,
                              "Check it as a runtime configured by this manifest would");
   verify_command->add_flag("--json", verify.json, "Print the report as JSON");
+  verify_command->footer(
+      "Examples:\n"
+      "  snapshot_inspect verify out/release/default.bin\n"
+      "  snapshot_inspect verify snap.bin --manifest manifests/default.textproto --json\n\n"
+      "Exit codes: 0 every check passed, 1 a check failed (first failure on stderr), 2 usage.");
 
   ValidateOptions validate;
   CLI::App* validate_command = app.add_subcommand(
@@ -55,6 +109,12 @@ int main(int argc, char** argv) {
                              "move with their blocks)");
   validate_command->add_flag("--json", validate.json, "Print the report as JSON");
   AddErrorFormatOption(*validate_command, validate.error_format);
+  validate_command->footer(
+      "Examples:\n"
+      "  snapshot_inspect validate manifests/default.textproto\n"
+      "  snapshot_inspect validate my.textproto --fix\n"
+      "  snapshot_inspect validate my.textproto --error-format=github   # in a GitHub workflow\n\n"
+      "Exit codes: 0 no problem (after --fix, if given), 1 problems, 2 usage.");
 
   DiffOptions diff;
   std::string fail_on = "breaking";
@@ -70,16 +130,29 @@ int main(int argc, char** argv) {
   diff_command->add_flag("--heap", diff.heap,
                          "Also load both blobs in V8 and compare their heaps");
   diff_command->add_flag("--json", diff.json, "Print the report as JSON");
+  diff_command->footer(
+      "Examples:\n"
+      "  snapshot_inspect diff base/default.bin head/default.bin\n"
+      "  snapshot_inspect diff base.bin head.bin --fail-on=compatible --json\n"
+      "  snapshot_inspect diff base.bin head.bin --heap --fail-on=none\n\n"
+      "Exit codes (diff(1)): 0 nothing at or above --fail-on changed, 1 something did, 2 usage\n"
+      "error or trouble (a pair missing, unreadable or corrupt).");
 
   HeapOptions heap;
   CLI::App* heap_command =
       app.add_subcommand("heap", "Heap composition of a snapshot, by type and constructor");
   heap_command->add_option("snapshot", heap.blob_path, "Snapshot blob")->required();
   heap_command->add_option("--top", heap.top, "Show the N largest groups (0: all)")
-      ->check(CLI::NonNegativeNumber)
+      ->check(TopCount())
       ->capture_default_str();
   heap_command->add_flag("--json", heap.json, "Print the report as JSON");
+  heap_command->footer(
+      "Examples:\n"
+      "  snapshot_inspect heap out/release/default.bin\n"
+      "  snapshot_inspect heap snap.bin --top 0 --json\n\n"
+      "Exit codes: 0 ok, 1 the pair cannot be read or V8 could not load the blob, 2 usage.");
 
+  if (RejectUnknownCommand(argc, argv)) return kExitUsage;
   if (int code = ParseOrExit(app, argc, argv); code >= 0) return code;
 
   if (info_command->parsed()) return RunInfo(info);

@@ -1,16 +1,23 @@
 // `snapshot_inspect validate`: every problem of a manifest at once (format/manifest_loader.h), a
 // dependency-respecting order (format/manifest_order.h), and --fix to rewrite the file in it.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli/cli_support.h"
 #include "format/atomic_file.h"
 #include "format/manifest_loader.h"
 #include "format/manifest_order.h"
-#include "format/status_macros.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "runtime/extension.h"
@@ -71,9 +78,89 @@ std::vector<std::string> Names(const Manifest& manifest) {
   return names;
 }
 
+absl::Status ErrnoError(absl::string_view what, const std::string& path) {
+  return absl::UnavailableError(absl::StrCat(what, " '", path, "': ", std::strerror(errno)));
+}
+
+// Where --fix writes: the file `path` names after every symlink is followed (rewriting the link
+// itself would replace it by a regular file and leave its target, the manifest other paths
+// share, unchanged), and that file's permission bits.
+struct FixTarget {
+  std::string path;
+  mode_t mode = 0644;
+};
+
+absl::StatusOr<FixTarget> ResolveFixTarget(const std::string& path) {
+  char* resolved = realpath(path.c_str(), nullptr);
+  if (resolved == nullptr) return ErrnoError("cannot resolve", path);
+  FixTarget target;
+  target.path = resolved;
+  std::free(resolved);
+  struct stat st;
+  if (stat(target.path.c_str(), &st) != 0) return ErrnoError("cannot stat", target.path);
+  target.mode = st.st_mode & 07777;
+  return target;
+}
+
+// WriteFileAtomically (temp file + fsync + rename), but the temp file gets `target.mode` before
+// any byte is written, so the manifest never exists with wider permissions than it had, whatever
+// the umask. The temp name follows atomic_file.h's, so RemoveStaleTempFiles knows it.
+absl::Status RewriteKeepingMode(const FixTarget& target, absl::string_view contents) {
+  const std::string temp = absl::StrCat(target.path, ".tmp-", getpid(), "-fix");
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return ErrnoError("cannot create", temp);
+  auto fail = [&](absl::string_view what) {
+    absl::Status status = ErrnoError(what, temp);
+    close(fd);
+    unlink(temp.c_str());
+    return status;
+  };
+  if (fchmod(fd, target.mode) != 0) return fail("cannot set the permissions of");
+  size_t done = 0;
+  while (done < contents.size()) {
+    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail("cannot write");
+    done += static_cast<size_t>(n);
+  }
+  if (fsync(fd) != 0) return fail("cannot fsync");
+  if (close(fd) != 0) {
+    absl::Status status = ErrnoError("cannot close", temp);
+    unlink(temp.c_str());
+    return status;
+  }
+  absl::Status renamed = RenameDurably(temp, target.path);
+  if (!renamed.ok()) unlink(temp.c_str());
+  return renamed;
+}
+
+// "file:line:col: error: --fix could not rewrite the manifest: <why>", at the block of the
+// extension the reason names when there is one (ReorderManifestText names it, not its line).
+std::string FixErrorText(const std::string& path, const Manifest& manifest,
+                         const google::protobuf::TextFormat::ParseInfoTree& tree,
+                         const absl::Status& status, std::string fix) {
+  ManifestProblem problem;
+  problem.where.file = path;
+  const google::protobuf::FieldDescriptor* field =
+      Manifest::descriptor()->FindFieldByName("extension");
+  for (int i = 0; i < manifest.extension_size(); ++i) {
+    if (absl::StrContains(status.message(),
+                          absl::StrCat("extension '", manifest.extension(i).name(), "'"))) {
+      google::protobuf::TextFormat::ParseLocation at = tree.GetLocation(field, i);
+      problem.where.line = at.line + 1;
+      problem.where.column = at.column + 1;
+      break;
+    }
+  }
+  problem.message =
+      absl::StrCat("--fix could not rewrite the manifest, which is unchanged: ", status.message());
+  problem.fix = std::move(fix);
+  return problem.ToString();
+}
+
 }  // namespace
 
-absl::StatusOr<ValidateReport> BuildValidateReport(const ValidateOptions& options) {
+ValidateReport BuildValidateReport(const ValidateOptions& options) {
   ValidateReport report;
   const std::string& path = options.manifest_path;
   report.set_manifest_path(path);
@@ -94,7 +181,9 @@ absl::StatusOr<ValidateReport> BuildValidateReport(const ValidateOptions& option
   // manifest that does not parse gets no suggestion (the syntax problem says why).
   Manifest manifest;
   google::protobuf::TextFormat::Parser parser;
+  google::protobuf::TextFormat::ParseInfoTree tree;
   parser.AllowUnknownField(true);
+  parser.WriteLocationsTo(&tree);
   class Silent : public google::protobuf::io::ErrorCollector {
    public:
     void AddError(int, int, const std::string&) override {}
@@ -107,10 +196,28 @@ absl::StatusOr<ValidateReport> BuildValidateReport(const ValidateOptions& option
   for (const auto& n : suggested) report.add_suggested_order(n);
 
   if (!options.fix || suggested == current) return report;
-  ASSIGN_OR_RETURN(std::string rewritten, ReorderManifestText(*text, suggested));
-  RETURN_IF_ERROR(WriteFileAtomically(path, rewritten));
+  // A rewrite that cannot be done leaves the manifest as it is; the report still stands, with
+  // the reason beside it.
+  absl::StatusOr<std::string> rewritten = ReorderManifestText(*text, suggested);
+  if (!rewritten.ok()) {
+    report.set_fix_error(FixErrorText(
+        path, manifest, tree, rewritten.status(),
+        "move the blocks into the suggested order by hand, or put each `extension { ... }` block "
+        "on lines of its own and run validate --fix again"));
+    return report;
+  }
+  absl::StatusOr<FixTarget> target = ResolveFixTarget(path);
+  absl::Status written = target.ok() ? RewriteKeepingMode(*target, *rewritten) : target.status();
+  if (!written.ok()) {
+    report.set_fix_error(FixErrorText(
+        path, manifest, tree, written,
+        "make the manifest and its folder writable (--fix writes a temporary file beside it and "
+        "renames it over the manifest), or move the blocks into the suggested order by hand"));
+    return report;
+  }
   report.set_fixed(true);
-  ManifestLoadResult after = Validate(path, rewritten);
+  report.set_rewritten_path(target->path);
+  ManifestLoadResult after = Validate(path, *rewritten);
   for (const ManifestProblem& p : after.problems) *report.add_remaining_problems() = ToRecord(p);
   report.set_ok(after.problems.empty());
   return report;
@@ -145,14 +252,20 @@ std::string RenderValidateText(const ValidateReport& report) {
       if (!places.empty()) places.pop_back();
     }
     absl::StrAppend(&out, t.Render("  "));
-    if (!report.fixed()) {
+    if (!report.fix_error().empty()) {
+      absl::StrAppend(&out, "\n", report.fix_error(), "\n");
+    } else if (!report.fixed()) {
       absl::StrAppend(&out, "Rewrite the manifest in this order (comments move with their "
                             "blocks): snapshot_inspect validate --fix ",
                       path, "\n");
     }
   }
   if (report.fixed()) {
-    absl::StrAppend(&out, "\nRewrote ", path, " in the suggested order.\n");
+    absl::StrAppend(&out, "\nRewrote ", path,
+                    report.rewritten_path().empty() || report.rewritten_path() == path
+                        ? ""
+                        : absl::StrCat(" (through the link: ", report.rewritten_path(), ")"),
+                    " in the suggested order.\n");
     for (const ManifestProblemRecord& p : report.remaining_problems()) {
       absl::StrAppend(&out, ProblemText(p), "\n");
     }
@@ -174,24 +287,26 @@ std::string RenderValidateText(const ValidateReport& report) {
 }
 
 int RunValidate(const ValidateOptions& options) {
-  absl::StatusOr<ValidateReport> report = BuildValidateReport(options);
-  if (!report.ok()) {
-    PrintError(kTool, report.status());
-    return kExitFailure;
-  }
+  const ValidateReport report = BuildValidateReport(options);
   std::string text;
   if (options.json) {
-    text = ToJson(*report);
+    text = ToJson(report);
   } else if (options.error_format == ErrorFormat::kGithub) {
     std::vector<std::string> problems;
-    for (const ManifestProblemRecord& p : report->problems()) problems.push_back(ProblemText(p));
+    for (const ManifestProblemRecord& p : report.problems()) problems.push_back(ProblemText(p));
+    if (!report.fix_error().empty()) problems.push_back(report.fix_error());
     text = ToGithubAnnotations(absl::StrJoin(problems, "\n"));
     if (!text.empty()) text.push_back('\n');
   } else {
-    text = RenderValidateText(*report);
+    text = RenderValidateText(report);
   }
   std::fwrite(text.data(), 1, text.size(), stdout);
-  return report->ok() ? kExitOk : kExitFailure;
+  if (!report.fix_error().empty() && options.error_format != ErrorFormat::kGithub) {
+    // As verify does with its first failure: on stderr too, for logs that keep only stderr.
+    std::fflush(stdout);
+    std::fputs(absl::StrCat(report.fix_error(), "\n").c_str(), stderr);
+  }
+  return report.ok() ? kExitOk : kExitFailure;
 }
 
 }  // namespace v8snap::inspect
