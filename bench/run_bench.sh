@@ -98,5 +98,7 @@ python3 bench/process_timing.py --runs 5 --json "$results/builder_scaling.json" 
   "scale_100=$out/snapshot_builder --manifest $data/scaling/100/manifest.textproto --out $tmp/s100.bin" \
   "scale_1000=$out/snapshot_builder --manifest $data/scaling/1000/manifest.textproto --out $tmp/s1000.bin"
 
+python3 bench/inspect_bench.py --out "$out" --data "$data" --small "$data/snapshots/default.bin" --runs "$builder_runs" --json "$results/inspect.json" >&2
+
 step "summary"
 python3 bench/summarize.py "$out"

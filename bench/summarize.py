@@ -23,6 +23,8 @@ GOALS = {
     "startup_vs_floor": (1.3, "<=", "process: snapshot_run bench/hello.js / v8_floor"),
     "builder_vs_node": (0.5, "<=", "process: snapshot_builder / node --build-snapshot"),
     "op_call_vs_js_call": (3.0, "<=", "time per sync op call / per plain JS call, hot loop"),
+    "inspect_info_vs_read": (2.0, "<=", "process: (snapshot_inspect info 50 MB - floor) / read it"),
+    "inspect_diff_10k_ms": (500, "<=", "process: snapshot_inspect diff, 10,000 ops each, ms"),
 }
 
 
@@ -97,6 +99,10 @@ def main():
 
     s = {}
     extra = {}
+    # bench/inspect_bench.py: snapshot_inspect's two figures and their raw timings.
+    inspect_path = os.path.join(results, "inspect.json")
+    if os.path.exists(inspect_path):
+        s.update(load_json(inspect_path))
 
     def both(key, measure):
         """measure(metric) -> value, for metric 'cpu' and 'wall'."""

@@ -1,15 +1,17 @@
-// mmap for random access, read(2) + streaming XXH3 for the hash, with atomic_file.h's errors;
-// the V8 header checks with the blob's path in every message.
+// mmap, and XXH3 over the mapping with a SIGBUS guard, with atomic_file.h's errors; the V8 header
+// checks with the blob's path in every message.
 #include "snapshot_inspect/blob_file.h"
 
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
-#include <vector>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -46,6 +48,16 @@ absl::StatusOr<std::pair<int, size_t>> OpenRegular(const std::string& path) {
   return std::make_pair(fd, static_cast<size_t>(st.st_size));
 }
 
+// Where a SIGBUS on this thread jumps to while a mapping is hashed; null otherwise.
+thread_local sigjmp_buf* sigbus_target = nullptr;
+
+void OnSigbus(int signal_number) {
+  if (sigbus_target != nullptr) siglongjmp(*sigbus_target, 1);
+  // Not raised by a guarded hash: what would have happened without this handler.
+  signal(signal_number, SIG_DFL);
+  raise(signal_number);
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<MappedFile>> MappedFile::Open(const std::string& path) {
@@ -54,41 +66,43 @@ absl::StatusOr<std::unique_ptr<MappedFile>> MappedFile::Open(const std::string& 
   auto [fd, size] = *file;
   if (size == 0) {
     close(fd);
-    return std::unique_ptr<MappedFile>(new MappedFile(nullptr, 0));
+    return std::unique_ptr<MappedFile>(new MappedFile(path, nullptr, 0));
   }
   void* data = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
   int err = errno;
   close(fd);
   if (data == MAP_FAILED) return ErrnoStatus(err, "cannot map", path);
-  return std::unique_ptr<MappedFile>(new MappedFile(static_cast<const char*>(data), size));
+  return std::unique_ptr<MappedFile>(new MappedFile(path, static_cast<const char*>(data), size));
 }
 
 MappedFile::~MappedFile() {
   if (data_ != nullptr) munmap(const_cast<char*>(data_), size_);
 }
 
-absl::StatusOr<std::string> Xxh3HexOfFile(const std::string& path) {
-  absl::StatusOr<std::pair<int, size_t>> file = OpenRegular(path);
-  if (!file.ok()) return file.status();
-  const int fd = file->first;
-  XXH3_state_t* state = XXH3_createState();
-  XXH3_128bits_reset(state);
-  std::vector<char> buffer(1 << 20);
-  while (true) {
-    ssize_t n = read(fd, buffer.data(), buffer.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int err = errno;
-      close(fd);
-      XXH3_freeState(state);
-      return ErrnoStatus(err, "cannot read", path);
-    }
-    if (n == 0) break;
-    XXH3_128bits_update(state, buffer.data(), static_cast<size_t>(n));
+absl::StatusOr<std::string> MappedFile::Xxh3Hex() const {
+  // Only XXH3 (C code, nothing to unwind) runs between sigsetjmp and a possible siglongjmp.
+  struct sigaction guard = {}, previous = {};
+  guard.sa_handler = OnSigbus;
+  sigemptyset(&guard.sa_mask);
+  sigaction(SIGBUS, &guard, &previous);
+  sigjmp_buf target;
+  XXH128_hash_t hash = {};
+  bool truncated = false;
+  if (sigsetjmp(target, 1) == 0) {
+    sigbus_target = &target;
+    hash = XXH3_128bits(data_, size_);
+  } else {
+    truncated = true;
   }
-  close(fd);
-  XXH128_hash_t hash = XXH3_128bits_digest(state);
-  XXH3_freeState(state);
+  sigbus_target = nullptr;
+  sigaction(SIGBUS, &previous, nullptr);
+  if (truncated) {
+    return absl::DataLossError(absl::StrCat(
+        "snapshot blob '", path_, "' shrank while it was being read (", size_,
+        " bytes when opened): another process truncated or rewrote it in place. Run the command "
+        "again once the file is complete; snapshot_builder replaces pairs by renaming, never in "
+        "place."));
+  }
   return absl::StrFormat("%016x%016x", hash.high64, hash.low64);
 }
 
