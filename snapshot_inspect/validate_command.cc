@@ -88,6 +88,8 @@ absl::Status ErrnoError(absl::string_view what, const std::string& path) {
 struct FixTarget {
   std::string path;
   mode_t mode = 0644;
+  // The manifest path itself is a symlink (the report then names the file written).
+  bool through_link = false;
 };
 
 absl::StatusOr<FixTarget> ResolveFixTarget(const std::string& path) {
@@ -99,6 +101,7 @@ absl::StatusOr<FixTarget> ResolveFixTarget(const std::string& path) {
   struct stat st;
   if (stat(target.path.c_str(), &st) != 0) return ErrnoError("cannot stat", target.path);
   target.mode = st.st_mode & 07777;
+  target.through_link = lstat(path.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
   return target;
 }
 
@@ -216,7 +219,7 @@ ValidateReport BuildValidateReport(const ValidateOptions& options) {
     return report;
   }
   report.set_fixed(true);
-  report.set_rewritten_path(target->path);
+  if (target->through_link) report.set_rewritten_path(target->path);
   ManifestLoadResult after = Validate(path, *rewritten);
   for (const ManifestProblem& p : after.problems) *report.add_remaining_problems() = ToRecord(p);
   report.set_ok(after.problems.empty());
@@ -262,7 +265,7 @@ std::string RenderValidateText(const ValidateReport& report) {
   }
   if (report.fixed()) {
     absl::StrAppend(&out, "\nRewrote ", path,
-                    report.rewritten_path().empty() || report.rewritten_path() == path
+                    report.rewritten_path().empty()
                         ? ""
                         : absl::StrCat(" (through the link: ", report.rewritten_path(), ")"),
                     " in the suggested order.\n");

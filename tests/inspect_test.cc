@@ -445,7 +445,9 @@ TEST_F(InspectTest, ValidateFixWritesThroughASymlinkAndKeepsTheMode) {
   // A plain file keeps its mode too (0640 is not what a fresh file gets under any usual umask).
   std::string plain = tmp_.Write("plain.textproto", original);
   ASSERT_EQ(chmod(plain.c_str(), 0640), 0);
-  EXPECT_EQ(Inspect({"validate", "--fix", plain}).exit_code, 0);
+  ToolResult plain_fix = Inspect({"validate", "--fix", plain});
+  EXPECT_EQ(plain_fix.exit_code, 0) << plain_fix.out;
+  EXPECT_THAT(plain_fix.out, HasSubstr("Rewrote " + plain + " in the suggested order."));
   ASSERT_EQ(stat(plain.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 07777, 0640u);
 }
