@@ -2,7 +2,8 @@
 // Every function has a sync form and an async one returning a promise; both run the same C++
 // and give the same results. Access is checked in C++ against --allow-read / --allow-write:
 // a refusal is an Error named "PermissionDenied". Other failures are Errors with `code`
-// ("ENOENT", ...), `syscall` and `path`.
+// ("ENOENT", ...), `syscall` and `path`. Only regular files are read or written: a FIFO, device
+// or socket is refused (code "ERR_NOT_REGULAR_FILE") rather than waited on.
 const { ops } = globalThis.v8snap.core;
 
 function pathArg(name, path) {
@@ -32,7 +33,7 @@ async function settle(promise) {
   }
 }
 
-// Contents as a Uint8Array.
+// Contents as a Uint8Array (a RangeError past 4 GiB, the most a Uint8Array holds).
 export function readFileSync(path) {
   return ops.op_fs_read_file_sync(pathArg("readFileSync", path));
 }
@@ -40,7 +41,8 @@ export async function readFile(path) {
   return settle(ops.op_fs_read_file(pathArg("readFile", path)));
 }
 
-// Contents decoded as UTF-8 (invalid sequences become U+FFFD).
+// Contents decoded as UTF-8 (invalid sequences become U+FFFD; a RangeError past V8's string
+// limit, 2^29 - 24 bytes).
 export function readTextFileSync(path) {
   return ops.op_fs_read_text_file_sync(pathArg("readTextFileSync", path));
 }
@@ -48,7 +50,9 @@ export async function readTextFile(path) {
   return settle(ops.op_fs_read_text_file(pathArg("readTextFile", path)));
 }
 
-// Creates or truncates the file. A symlink as the last component is refused (ELOOP).
+// Creates or truncates the file. A symlink is followed, and its target is what must be
+// allowed (a link inside the grant to a file inside it writes that file; one pointing out is
+// PermissionDenied). Only a symlink swapped in after that check is refused (ELOOP).
 export function writeFileSync(path, data) {
   ops.op_fs_write_file_sync(pathArg("writeFileSync", path), bytesArg("writeFileSync", data));
 }

@@ -1,7 +1,8 @@
 // The `fs` extension's ops: files and folders, each as a sync op and an async twin that share
 // one work function (so both give the same bytes and the same errors). Every work function
-// asks Permissions::Check first and then touches only the canonical path it returns, opening
-// the last component with O_NOFOLLOW so a symlink swapped in after the check is not followed.
+// asks Permissions::Check first and then touches only the canonical path it returns, reached by
+// openat from "/" one component at a time with O_NOFOLLOW, so a symlink swapped in anywhere
+// along it after the check is never followed. Only regular files are read or written.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -14,8 +15,10 @@
 #include <cstring>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "runtime/async_ops.h"
 #include "runtime/event_loop.h"
@@ -26,6 +29,7 @@
 #include "v8-container.h"
 #include "v8-date.h"
 #include "v8-object.h"
+#include "v8-primitive.h"
 #include "v8-typed-array.h"
 
 namespace v8snap {
@@ -53,12 +57,19 @@ struct DirEntry {
 
 class Fd {
  public:
+  Fd() = default;
   explicit Fd(int fd) : fd_(fd) {}
   ~Fd() {
     if (fd_ >= 0) close(fd_);
   }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
+  Fd(Fd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  Fd& operator=(Fd&& other) noexcept {
+    if (this != &other) {
+      if (fd_ >= 0) close(fd_);
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
   int get() const { return fd_; }
   // close(2)'s own result: a write's error can surface only here (NFS, quotas).
   int Close() {
@@ -66,50 +77,236 @@ class Fd {
     fd_ = -1;
     return result;
   }
+  // For fdopendir, which takes the descriptor over.
+  int Release() { return std::exchange(fd_, -1); }
 
  private:
-  int fd_;
+  int fd_ = -1;
 };
 
-OpResult<std::string> ReadFile(const Permissions& permissions, const std::string& path) {
-  absl::StatusOr<std::string> canonical = permissions.Check(Access::kRead, path);
-  if (!canonical.ok()) return OpError::FromStatus(canonical.status(), "open", path);
-  Fd fd(open(canonical->c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (fd.get() < 0) return OpError::FromErrno(errno, "open", path);
-  struct stat st;
-  if (fstat(fd.get(), &st) != 0) return OpError::FromErrno(errno, "fstat", path);
-  if (S_ISDIR(st.st_mode)) return OpError::FromErrno(EISDIR, "read", path);
-  std::string bytes;
-  // st_size is a hint only: files in /proc say 0, and a file may grow while being read.
-  bytes.resize(S_ISREG(st.st_mode) && st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1
-                                                     : 64 * 1024);
-  size_t used = 0;
-  for (;;) {
-    if (used == bytes.size()) bytes.resize(bytes.size() * 2);
-    ssize_t n = read(fd.get(), bytes.data() + used, bytes.size() - used);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return OpError::FromErrno(errno, "read", path);
-    if (n == 0) break;
-    used += static_cast<size_t>(n);
+// File contents in a malloc'd buffer: malloc reports an allocation it cannot make by returning
+// null, where std::string would throw std::bad_alloc out of the op and abort the process.
+class FileBytes {
+ public:
+  FileBytes() = default;
+  ~FileBytes() { std::free(data_); }
+  FileBytes(FileBytes&& other) noexcept
+      : data_(std::exchange(other.data_, nullptr)),
+        size_(std::exchange(other.size_, 0)),
+        capacity_(std::exchange(other.capacity_, 0)) {}
+  FileBytes& operator=(FileBytes&& other) noexcept {
+    if (this != &other) {
+      std::free(data_);
+      data_ = std::exchange(other.data_, nullptr);
+      size_ = std::exchange(other.size_, 0);
+      capacity_ = std::exchange(other.capacity_, 0);
+    }
+    return *this;
   }
-  bytes.resize(used);
+  // False (the buffer unchanged) when memory runs out.
+  bool Reserve(size_t capacity) {
+    void* grown = std::realloc(data_, std::max<size_t>(capacity, 1));
+    if (grown == nullptr) return false;
+    data_ = static_cast<char*>(grown);
+    capacity_ = capacity;
+    return true;
+  }
+  char* data() const { return data_; }
+  size_t size() const { return size_; }
+  size_t capacity() const { return capacity_; }
+  void Grew(size_t n) { size_ += n; }
+  // The buffer, now owned by the caller (free() it).
+  char* Release() {
+    capacity_ = size_ = 0;
+    return std::exchange(data_, nullptr);
+  }
+
+ private:
+  char* data_ = nullptr;
+  size_t size_ = 0;
+  size_t capacity_ = 0;
+};
+
+// The most one read may return: what the JS value the bytes become can hold.
+struct ReadLimit {
+  size_t max_bytes;
+  const char* holder;  // "a Uint8Array"
+  const char* advice;  // appended to the error
+};
+const ReadLimit kBytesLimit{v8::TypedArray::kMaxLength, "a Uint8Array", ""};
+const ReadLimit kTextLimit{static_cast<size_t>(v8::String::kMaxLength), "a string",
+                           "; readFile returns the bytes instead"};
+
+// Errors. The path as given stays in `e.path`; messages show it with control characters escaped.
+
+OpError Failure(int error, const char* syscall, const std::string& path) {
+  OpError op_error = OpError::FromErrno(error, syscall, EscapeControlCharacters(path));
+  op_error.path = path;
+  return op_error;
+}
+
+OpError Refused(const absl::Status& status, const char* syscall, const std::string& path) {
+  OpError op_error = OpError::FromStatus(status, syscall, EscapeControlCharacters(path));
+  op_error.path = path;
+  return op_error;
+}
+
+// Any file that is neither a regular file, a folder nor a symlink.
+OpError NotRegularFile(mode_t mode, const char* syscall, const std::string& path) {
+  const char* type = S_ISFIFO(mode)   ? "a FIFO"
+                     : S_ISCHR(mode)  ? "a character device"
+                     : S_ISBLK(mode)  ? "a block device"
+                     : S_ISSOCK(mode) ? "a socket"
+                                      : "a file of an unknown type";
+  OpError op_error;
+  op_error.code = "ERR_NOT_REGULAR_FILE";
+  op_error.syscall = syscall;
+  op_error.path = path;
+  op_error.message =
+      absl::StrCat(op_error.code, ": ", type,
+                   ", not a regular file (v8snap.fs reads and writes regular "
+                   "files only: a FIFO, device or socket can block forever or never end), ",
+                   syscall, " '", EscapeControlCharacters(path), "'");
+  return op_error;
+}
+
+// Why a file that is not a regular file cannot be read or written. A symlink here was swapped
+// in after the check (the canonical path has none): refused like O_NOFOLLOW refuses it.
+OpError NotAFile(mode_t mode, const char* syscall, const std::string& path) {
+  if (S_ISLNK(mode)) return Failure(ELOOP, syscall, path);
+  if (S_ISDIR(mode)) return Failure(EISDIR, syscall, path);
+  return NotRegularFile(mode, syscall, path);
+}
+
+OpError TooLarge(const std::string& path, const std::string& size, const ReadLimit& limit) {
+  OpError op_error = OpError::Named(
+      "RangeError", absl::StrCat("ERR_FS_FILE_TOO_LARGE: '", EscapeControlCharacters(path), "' ",
+                                 size, " bytes, more than the ", limit.max_bytes, " ", limit.holder,
+                                 " can hold", limit.advice));
+  op_error.code = "ERR_FS_FILE_TOO_LARGE";
+  op_error.syscall = "read";
+  op_error.path = path;
+  return op_error;
+}
+
+OpError OutOfMemory(const std::string& path, size_t bytes) {
+  OpError op_error = OpError::Named(
+      "RangeError", absl::StrCat("ENOMEM: out of memory: cannot allocate ", bytes,
+                                 " bytes to read '", EscapeControlCharacters(path), "'"));
+  op_error.code = "ENOMEM";
+  op_error.syscall = "read";
+  op_error.path = path;
+  return op_error;
+}
+
+// Where a checked path is: the folder holding its last component, opened by walking the
+// canonical path from "/" one component at a time without following symlinks, and that last
+// component's name ("." for "/" itself). The canonical path holds no symlinks, so meeting one
+// means the tree changed after the check (a folder swapped for a symlink): the walk fails
+// (ELOOP or ENOTDIR) rather than follow it somewhere the check never saw.
+struct Located {
+  std::string canonical;
+  Fd folder;
+  std::string name;
+};
+
+constexpr int kWalkFlags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+// Permissions::Check, then the walk: how every op starts.
+OpResult<Located> CheckAndLocate(const Permissions& permissions, Access access,
+                                 const std::string& path, const char* syscall,
+                                 FinalSymlink final_symlink = FinalSymlink::kFollow) {
+  absl::StatusOr<std::string> canonical = permissions.Check(access, path, final_symlink);
+  if (!canonical.ok()) return Refused(canonical.status(), syscall, path);
+  Located located;
+  located.canonical = *std::move(canonical);
+  // O_PATH: only search permission is needed on the folders, as for a path lookup.
+  located.folder = Fd(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (located.folder.get() < 0) return Failure(errno, syscall, path);
+  std::vector<std::string> parts = absl::StrSplit(located.canonical, '/', absl::SkipEmpty());
+  for (size_t i = 0; i + 1 < parts.size(); ++i) {
+    Fd next(openat(located.folder.get(), parts[i].c_str(), kWalkFlags));
+    if (next.get() < 0) return Failure(errno, syscall, path);
+    located.folder = std::move(next);
+  }
+  located.name = parts.empty() ? "." : parts.back();
+  return located;
+}
+
+OpResult<FileBytes> ReadFile(const Permissions& permissions, const std::string& path,
+                             const ReadLimit& limit) {
+  OpResult<Located> at = CheckAndLocate(permissions, Access::kRead, path, "open");
+  if (!at.ok()) return at.error();
+  const Located& file = at.value();
+  // Look before opening: opening a FIFO waits for a writer, and opening a device can act.
+  struct stat st;
+  if (fstatat(file.folder.get(), file.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return Failure(errno, "open", path);
+  }
+  if (!S_ISREG(st.st_mode))
+    return NotAFile(st.st_mode, S_ISDIR(st.st_mode) ? "read" : "open", path);
+  // O_NONBLOCK: should a FIFO be swapped in since the look, the open must not wait for it.
+  Fd fd(openat(file.folder.get(), file.name.c_str(),
+               O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
+  if (fd.get() < 0) return Failure(errno, "open", path);
+  if (fstat(fd.get(), &st) != 0) return Failure(errno, "fstat", path);
+  if (!S_ISREG(st.st_mode))
+    return NotAFile(st.st_mode, S_ISDIR(st.st_mode) ? "read" : "open", path);
+  // Refused before allocating: V8 could not hold it anyway.
+  if (static_cast<uint64_t>(st.st_size) > limit.max_bytes) {
+    return TooLarge(path, absl::StrCat("has ", st.st_size), limit);
+  }
+  // st_size is a hint only: files in /proc say 0, and a file may grow while being read.
+  FileBytes bytes;
+  size_t capacity = st.st_size > 0 ? static_cast<size_t>(st.st_size) + 1 : 64 * 1024;
+  capacity = std::min(capacity, limit.max_bytes + 1);
+  if (!bytes.Reserve(capacity)) return OutOfMemory(path, capacity);
+  for (;;) {
+    if (bytes.size() == bytes.capacity()) {
+      if (bytes.size() > limit.max_bytes) {
+        return TooLarge(path, absl::StrCat("grew to at least ", bytes.size()), limit);
+      }
+      capacity = std::min(bytes.capacity() * 2, limit.max_bytes + 1);
+      if (!bytes.Reserve(capacity)) return OutOfMemory(path, capacity);
+    }
+    ssize_t n = read(fd.get(), bytes.data() + bytes.size(), bytes.capacity() - bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Failure(errno, "read", path);
+    if (n == 0) break;
+    bytes.Grew(static_cast<size_t>(n));
+  }
+  // Give back the slack of the last doubling; keeping it is harmless if the system refuses.
+  bytes.Reserve(bytes.size());
   return bytes;
 }
 
 OpResult<OpDone> WriteFile(const Permissions& permissions, const std::string& path,
                            const std::string& bytes) {
-  absl::StatusOr<std::string> canonical = permissions.Check(Access::kWrite, path);
-  if (!canonical.ok()) return OpError::FromStatus(canonical.status(), "open", path);
-  Fd fd(open(canonical->c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0666));
-  if (fd.get() < 0) return OpError::FromErrno(errno, "open", path);
+  OpResult<Located> at = CheckAndLocate(permissions, Access::kWrite, path, "open");
+  if (!at.ok()) return at.error();
+  const Located& file = at.value();
+  struct stat st;
+  if (fstatat(file.folder.get(), file.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
+    if (!S_ISREG(st.st_mode)) return NotAFile(st.st_mode, "open", path);
+  } else if (errno != ENOENT) {
+    return Failure(errno, "open", path);
+  }
+  // No O_TRUNC: truncate only once fstat has shown a regular file. O_NONBLOCK: a FIFO swapped
+  // in since the look must not block the open (it is refused below).
+  Fd fd(openat(file.folder.get(), file.name.c_str(),
+               O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666));
+  if (fd.get() < 0) return Failure(errno, "open", path);
+  if (fstat(fd.get(), &st) != 0) return Failure(errno, "fstat", path);
+  if (!S_ISREG(st.st_mode)) return NotAFile(st.st_mode, "open", path);
+  if (ftruncate(fd.get(), 0) != 0) return Failure(errno, "ftruncate", path);
   size_t written = 0;
   while (written < bytes.size()) {
     ssize_t n = write(fd.get(), bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return OpError::FromErrno(errno, "write", path);
+    if (n < 0) return Failure(errno, "write", path);
     written += static_cast<size_t>(n);
   }
-  if (fd.Close() != 0) return OpError::FromErrno(errno, "close", path);
+  if (fd.Close() != 0) return Failure(errno, "close", path);
   return OpDone{};
 }
 
@@ -118,11 +315,14 @@ double Millis(const struct timespec& t) {
 }
 
 OpResult<FileStat> Stat(const Permissions& permissions, const std::string& path) {
-  absl::StatusOr<std::string> canonical = permissions.Check(Access::kRead, path);
-  if (!canonical.ok()) return OpError::FromStatus(canonical.status(), "stat", path);
+  OpResult<Located> at = CheckAndLocate(permissions, Access::kRead, path, "stat");
+  if (!at.ok()) return at.error();
+  const Located& file = at.value();
   struct stat st;
-  // The canonical path has no symlinks left; lstat keeps it so if one is swapped in.
-  if (lstat(canonical->c_str(), &st) != 0) return OpError::FromErrno(errno, "stat", path);
+  // The canonical path has no symlinks left; not following keeps it so if one is swapped in.
+  if (fstatat(file.folder.get(), file.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return Failure(errno, "stat", path);
+  }
   FileStat result;
   result.is_file = S_ISREG(st.st_mode);
   result.is_directory = S_ISDIR(st.st_mode);
@@ -136,16 +336,15 @@ OpResult<FileStat> Stat(const Permissions& permissions, const std::string& path)
 }
 
 OpResult<std::vector<DirEntry>> ReadDir(const Permissions& permissions, const std::string& path) {
-  absl::StatusOr<std::string> canonical = permissions.Check(Access::kRead, path);
-  if (!canonical.ok()) return OpError::FromStatus(canonical.status(), "opendir", path);
-  int fd = open(canonical->c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return OpError::FromErrno(errno, "opendir", path);
-  DIR* dir = fdopendir(fd);
-  if (dir == nullptr) {
-    int error = errno;
-    close(fd);
-    return OpError::FromErrno(error, "opendir", path);
-  }
+  OpResult<Located> at = CheckAndLocate(permissions, Access::kRead, path, "opendir");
+  if (!at.ok()) return at.error();
+  const Located& folder = at.value();
+  Fd fd(openat(folder.folder.get(), folder.name.c_str(),
+               O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
+  if (fd.get() < 0) return Failure(errno, "opendir", path);
+  DIR* dir = fdopendir(fd.get());
+  if (dir == nullptr) return Failure(errno, "opendir", path);
+  fd.Release();
   std::vector<DirEntry> entries;
   errno = 0;
   while (struct dirent* entry = readdir(dir)) {
@@ -156,8 +355,10 @@ OpResult<std::vector<DirEntry>> ReadDir(const Permissions& permissions, const st
     if (type == DT_UNKNOWN) {  // Some file systems do not fill d_type.
       struct stat st;
       if (fstatat(dirfd(dir), entry->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
-        type = S_ISREG(st.st_mode) ? DT_REG : S_ISDIR(st.st_mode) ? DT_DIR
-                                            : S_ISLNK(st.st_mode) ? DT_LNK : DT_UNKNOWN;
+        type = S_ISREG(st.st_mode)   ? DT_REG
+               : S_ISDIR(st.st_mode) ? DT_DIR
+               : S_ISLNK(st.st_mode) ? DT_LNK
+                                     : DT_UNKNOWN;
       }
     }
     e.is_file = type == DT_REG;
@@ -167,7 +368,7 @@ OpResult<std::vector<DirEntry>> ReadDir(const Permissions& permissions, const st
   }
   int error = errno;
   closedir(dir);
-  if (error != 0) return OpError::FromErrno(error, "readdir", path);
+  if (error != 0) return Failure(error, "readdir", path);
   // Sorted, so that output does not depend on the file system's hash order.
   std::sort(entries.begin(), entries.end(),
             [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
@@ -205,48 +406,64 @@ int RemoveTreeAt(int parent_fd, const char* name) {
 
 OpResult<OpDone> Remove(const Permissions& permissions, const std::string& path, bool recursive) {
   // The entry itself is removed, so a final symlink is judged (and removed) as a link.
-  absl::StatusOr<std::string> canonical =
-      permissions.Check(Access::kWrite, path, FinalSymlink::kNoFollow);
-  if (!canonical.ok()) return OpError::FromStatus(canonical.status(), "remove", path);
+  OpResult<Located> at =
+      CheckAndLocate(permissions, Access::kWrite, path, "remove", FinalSymlink::kNoFollow);
+  if (!at.ok()) return at.error();
+  const Located& entry = at.value();
+  // What rmdir("/") says; and a recursive remove must not empty the whole file system first.
+  if (entry.canonical == "/") return Failure(EBUSY, "rmdir", path);
   if (recursive) {
-    int error = RemoveTreeAt(AT_FDCWD, canonical->c_str());
-    if (error != 0) return OpError::FromErrno(error, "remove", path);
+    int error = RemoveTreeAt(entry.folder.get(), entry.name.c_str());
+    if (error != 0) return Failure(error, "remove", path);
     return OpDone{};
   }
   struct stat st;
-  if (lstat(canonical->c_str(), &st) != 0) return OpError::FromErrno(errno, "remove", path);
+  if (fstatat(entry.folder.get(), entry.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+    return Failure(errno, "remove", path);
+  }
   if (S_ISDIR(st.st_mode)) {
-    if (rmdir(canonical->c_str()) != 0) return OpError::FromErrno(errno, "rmdir", path);
-  } else if (unlink(canonical->c_str()) != 0) {
-    return OpError::FromErrno(errno, "unlink", path);
+    if (unlinkat(entry.folder.get(), entry.name.c_str(), AT_REMOVEDIR) != 0) {
+      return Failure(errno, "rmdir", path);
+    }
+  } else if (unlinkat(entry.folder.get(), entry.name.c_str(), 0) != 0) {
+    return Failure(errno, "unlink", path);
   }
   return OpDone{};
 }
 
 OpResult<OpDone> Mkdir(const Permissions& permissions, const std::string& path, bool recursive) {
-  absl::StatusOr<std::string> canonical = permissions.Check(Access::kWrite, path);
-  if (!canonical.ok()) return OpError::FromStatus(canonical.status(), "mkdir", path);
   if (!recursive) {
-    if (mkdir(canonical->c_str(), 0777) != 0) return OpError::FromErrno(errno, "mkdir", path);
+    OpResult<Located> at = CheckAndLocate(permissions, Access::kWrite, path, "mkdir");
+    if (!at.ok()) return at.error();
+    const Located& target = at.value();
+    if (mkdirat(target.folder.get(), target.name.c_str(), 0777) != 0) {
+      return Failure(errno, "mkdir", path);
+    }
     return OpDone{};
   }
-  // Create each missing folder from the top; each must be writable itself, since creating a
-  // parent of the allowed folder is a write outside it.
+  absl::StatusOr<std::string> canonical = permissions.Check(Access::kWrite, path);
+  if (!canonical.ok()) return Refused(canonical.status(), "mkdir", path);
+  // The same walk as CheckAndLocate's, creating each missing folder on the way; each must be
+  // writable itself, since creating a parent of the allowed folder is a write outside it.
+  Fd folder(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  if (folder.get() < 0) return Failure(errno, "mkdir", path);
   std::string prefix;
   for (absl::string_view part : absl::StrSplit(*canonical, '/', absl::SkipEmpty())) {
-    prefix.append("/").append(part.data(), part.size());
-    struct stat st;
-    if (stat(prefix.c_str(), &st) == 0) {
-      if (!S_ISDIR(st.st_mode)) return OpError::FromErrno(ENOTDIR, "mkdir", path);
-      continue;
+    std::string name(part);
+    prefix.append("/").append(name);
+    Fd next(openat(folder.get(), name.c_str(), kWalkFlags));
+    if (next.get() < 0 && errno == ENOENT) {
+      if (absl::Status allowed = permissions.CheckCanonical(Access::kWrite, prefix, prefix);
+          !allowed.ok()) {
+        return Refused(allowed, "mkdir", path);
+      }
+      if (mkdirat(folder.get(), name.c_str(), 0777) != 0 && errno != EEXIST) {
+        return Failure(errno, "mkdir", path);
+      }
+      next = Fd(openat(folder.get(), name.c_str(), kWalkFlags));
     }
-    if (absl::Status allowed = permissions.CheckCanonical(Access::kWrite, prefix, prefix);
-        !allowed.ok()) {
-      return OpError::FromStatus(allowed, "mkdir", path);
-    }
-    if (mkdir(prefix.c_str(), 0777) != 0 && errno != EEXIST) {
-      return OpError::FromErrno(errno, "mkdir", path);
-    }
+    if (next.get() < 0) return Failure(errno, "mkdir", path);
+    folder = std::move(next);
   }
   return OpDone{};
 }
@@ -285,18 +502,18 @@ bool BytesArg(const v8::FunctionCallbackInfo<v8::Value>& info, std::string* byte
   return true;
 }
 
-v8::Local<v8::Value> BytesToJs(v8::Isolate* isolate, std::string bytes) {
-  // The bytes move into the ArrayBuffer without a copy; V8 deletes the string with the buffer.
-  auto* owned = new std::string(std::move(bytes));
+v8::Local<v8::Value> BytesToJs(v8::Isolate* isolate, FileBytes bytes) {
+  // The bytes move into the ArrayBuffer without a copy; V8 frees them with the buffer.
+  size_t size = bytes.size();
   std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(
-      owned->data(), owned->size(),
-      [](void*, size_t, void* data) { delete static_cast<std::string*>(data); }, owned);
+      bytes.Release(), size, [](void* data, size_t, void*) { std::free(data); }, nullptr);
   v8::Local<v8::ArrayBuffer> buffer = v8::ArrayBuffer::New(isolate, std::move(store));
   return v8::Uint8Array::New(buffer, 0, buffer->ByteLength());
 }
 
-v8::Local<v8::Value> TextToJs(v8::Isolate* isolate, std::string bytes) {
-  // Invalid UTF-8 becomes U+FFFD. Fails only past V8's string length limit (~512 MiB).
+v8::Local<v8::Value> TextToJs(v8::Isolate* isolate, FileBytes bytes) {
+  // Invalid UTF-8 becomes U+FFFD. ReadFile refused files past V8's string length limit
+  // (~512 MiB) already; this is the last guard.
   v8::Local<v8::String> text;
   if (bytes.size() > INT32_MAX ||
       !v8::String::NewFromUtf8(isolate, bytes.data(), v8::NewStringType::kNormal,
@@ -352,28 +569,30 @@ void OpReadFileSync(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string path;
   const Permissions* permissions = PermissionsFor(info.GetIsolate());
   if (permissions == nullptr || !PathArg(info, &path)) return;
-  ReturnSync(info, ReadFile(*permissions, path), BytesToJs);
+  ReturnSync(info, ReadFile(*permissions, path, kBytesLimit), BytesToJs);
 }
 
 void OpReadFile(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string path;
   const Permissions* permissions = PermissionsFor(info.GetIsolate());
   if (permissions == nullptr || !PathArg(info, &path)) return;
-  ReturnAsync(info, [permissions, path] { return ReadFile(*permissions, path); }, BytesToJs);
+  ReturnAsync(
+      info, [permissions, path] { return ReadFile(*permissions, path, kBytesLimit); }, BytesToJs);
 }
 
 void OpReadTextFileSync(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string path;
   const Permissions* permissions = PermissionsFor(info.GetIsolate());
   if (permissions == nullptr || !PathArg(info, &path)) return;
-  ReturnSync(info, ReadFile(*permissions, path), TextToJs);
+  ReturnSync(info, ReadFile(*permissions, path, kTextLimit), TextToJs);
 }
 
 void OpReadTextFile(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string path;
   const Permissions* permissions = PermissionsFor(info.GetIsolate());
   if (permissions == nullptr || !PathArg(info, &path)) return;
-  ReturnAsync(info, [permissions, path] { return ReadFile(*permissions, path); }, TextToJs);
+  ReturnAsync(
+      info, [permissions, path] { return ReadFile(*permissions, path, kTextLimit); }, TextToJs);
 }
 
 void OpWriteFileSync(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -425,7 +644,8 @@ void OpStat(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string path;
   const Permissions* permissions = PermissionsFor(info.GetIsolate());
   if (permissions == nullptr || !PathArg(info, &path)) return;
-  ReturnAsync(info, [permissions, path] { return Stat(*permissions, path); }, StatToJs);
+  ReturnAsync(
+      info, [permissions, path] { return Stat(*permissions, path); }, StatToJs);
 }
 
 void OpReadDirSync(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -439,7 +659,8 @@ void OpReadDir(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string path;
   const Permissions* permissions = PermissionsFor(info.GetIsolate());
   if (permissions == nullptr || !PathArg(info, &path)) return;
-  ReturnAsync(info, [permissions, path] { return ReadDir(*permissions, path); }, EntriesToJs);
+  ReturnAsync(
+      info, [permissions, path] { return ReadDir(*permissions, path); }, EntriesToJs);
 }
 
 void OpRemoveSync(const v8::FunctionCallbackInfo<v8::Value>& info) {
@@ -483,21 +704,22 @@ void OpMkdir(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }  // namespace
 }  // namespace v8snap
 
-V8SNAP_REGISTER_EXTENSION(fs, {
-    {"op_fs_read_file_sync", v8snap::OpReadFileSync, 1, v8snap::OpMode::kSync},
-    {"op_fs_read_file", v8snap::OpReadFile, 1, v8snap::OpMode::kAsync},
-    {"op_fs_read_text_file_sync", v8snap::OpReadTextFileSync, 1, v8snap::OpMode::kSync},
-    {"op_fs_read_text_file", v8snap::OpReadTextFile, 1, v8snap::OpMode::kAsync},
-    {"op_fs_write_file_sync", v8snap::OpWriteFileSync, 2, v8snap::OpMode::kSync},
-    {"op_fs_write_file", v8snap::OpWriteFile, 2, v8snap::OpMode::kAsync},
-    {"op_fs_write_text_file_sync", v8snap::OpWriteTextFileSync, 2, v8snap::OpMode::kSync},
-    {"op_fs_write_text_file", v8snap::OpWriteTextFile, 2, v8snap::OpMode::kAsync},
-    {"op_fs_stat_sync", v8snap::OpStatSync, 1, v8snap::OpMode::kSync},
-    {"op_fs_stat", v8snap::OpStat, 1, v8snap::OpMode::kAsync},
-    {"op_fs_read_dir_sync", v8snap::OpReadDirSync, 1, v8snap::OpMode::kSync},
-    {"op_fs_read_dir", v8snap::OpReadDir, 1, v8snap::OpMode::kAsync},
-    {"op_fs_remove_sync", v8snap::OpRemoveSync, 2, v8snap::OpMode::kSync},
-    {"op_fs_remove", v8snap::OpRemove, 2, v8snap::OpMode::kAsync},
-    {"op_fs_mkdir_sync", v8snap::OpMkdirSync, 2, v8snap::OpMode::kSync},
-    {"op_fs_mkdir", v8snap::OpMkdir, 2, v8snap::OpMode::kAsync},
-});
+V8SNAP_REGISTER_EXTENSION(
+    fs, {
+            {"op_fs_read_file_sync", v8snap::OpReadFileSync, 1, v8snap::OpMode::kSync},
+            {"op_fs_read_file", v8snap::OpReadFile, 1, v8snap::OpMode::kAsync},
+            {"op_fs_read_text_file_sync", v8snap::OpReadTextFileSync, 1, v8snap::OpMode::kSync},
+            {"op_fs_read_text_file", v8snap::OpReadTextFile, 1, v8snap::OpMode::kAsync},
+            {"op_fs_write_file_sync", v8snap::OpWriteFileSync, 2, v8snap::OpMode::kSync},
+            {"op_fs_write_file", v8snap::OpWriteFile, 2, v8snap::OpMode::kAsync},
+            {"op_fs_write_text_file_sync", v8snap::OpWriteTextFileSync, 2, v8snap::OpMode::kSync},
+            {"op_fs_write_text_file", v8snap::OpWriteTextFile, 2, v8snap::OpMode::kAsync},
+            {"op_fs_stat_sync", v8snap::OpStatSync, 1, v8snap::OpMode::kSync},
+            {"op_fs_stat", v8snap::OpStat, 1, v8snap::OpMode::kAsync},
+            {"op_fs_read_dir_sync", v8snap::OpReadDirSync, 1, v8snap::OpMode::kSync},
+            {"op_fs_read_dir", v8snap::OpReadDir, 1, v8snap::OpMode::kAsync},
+            {"op_fs_remove_sync", v8snap::OpRemoveSync, 2, v8snap::OpMode::kSync},
+            {"op_fs_remove", v8snap::OpRemove, 2, v8snap::OpMode::kAsync},
+            {"op_fs_mkdir_sync", v8snap::OpMkdirSync, 2, v8snap::OpMode::kSync},
+            {"op_fs_mkdir", v8snap::OpMkdir, 2, v8snap::OpMode::kAsync},
+        });
