@@ -1,7 +1,14 @@
-// Exception formatting: location from the v8::Message, text and stack from the error itself.
+// Exception formatting: location from the v8::Message, text and stack from the error itself (or
+// from the installed inspector).
 #include "runtime/js_error.h"
 
+#include <vector>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "v8-primitive.h"
 
 namespace v8snap {
@@ -17,21 +24,81 @@ std::string Mapped(const ScriptNameMapper& mapper, const std::string& name) {
   return mapper ? mapper(name) : name;
 }
 
-// Frames name scripts by resource name ("(ext:console/console.js:12:3)"); show the same mapped
-// names as the location line does.
-std::string MapFrameNames(const ScriptNameMapper& mapper, std::string frames) {
-  for (const std::string scheme : {"ext:", "file://"}) {
-    size_t pos = 0;
-    while ((pos = frames.find(scheme, pos)) != std::string::npos) {
-      size_t end = frames.find(':', pos + scheme.size());
-      if (end == std::string::npos) break;
-      std::string name = frames.substr(pos, end - pos);
-      std::string shown = mapper(name);
-      frames.replace(pos, name.size(), shown);
-      pos += shown.size();
+v8::Local<v8::Private> InspectorKey(v8::Isolate* isolate) {
+  return v8::Private::ForApi(isolate,
+                             v8::String::NewFromUtf8Literal(isolate, "v8snap.uncaughtInspector"));
+}
+
+// Frames name scripts by resource name ("    at f (ext:console/console.js:12:3)"); show the
+// same mapped names as the location line does. Only stack-frame lines are touched: a message
+// that happens to contain "file://" is the user's text and stays as written.
+std::string MapFrameNames(const ScriptNameMapper& mapper, const std::string& text) {
+  if (!mapper) return text;
+  std::vector<std::string> lines = absl::StrSplit(text, '\n');
+  for (std::string& line : lines) {
+    if (!absl::StartsWith(absl::StripLeadingAsciiWhitespace(line), "at ")) continue;
+    for (const std::string scheme : {"ext:", "file://"}) {
+      size_t pos = 0;
+      while ((pos = line.find(scheme, pos)) != std::string::npos) {
+        size_t end = line.find(':', pos + scheme.size());
+        if (end == std::string::npos) break;
+        std::string name = line.substr(pos, end - pos);
+        std::string shown = mapper(name);
+        line.replace(pos, name.size(), shown);
+        pos += shown.size();
+      }
     }
   }
-  return frames;
+  return absl::StrJoin(lines, "\n");
+}
+
+// The installed inspector's view of `value`; empty when there is none or it fails. Strings are
+// printed as they are (as Node prints a thrown string), so they never go through it.
+std::string Inspected(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                      v8::Local<v8::Value> value) {
+  if (value.IsEmpty() || value->IsString() || isolate->IsExecutionTerminating()) return "";
+  v8::Local<v8::Value> inspect;
+  if (!context->Global()->GetPrivate(context, InspectorKey(isolate)).ToLocal(&inspect) ||
+      !inspect->IsFunction()) {
+    return "";
+  }
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Value> result;
+  if (!inspect.As<v8::Function>()
+           ->Call(context, v8::Undefined(isolate), 1, &value)
+           .ToLocal(&result) ||
+      !result->IsString()) {
+    return "";
+  }
+  std::string text = ToUtf8(isolate, result);
+  // inspect() shows an error whose stack has no frames (one thrown by native code with no JS
+  // on the stack, e.g. a failed import) as "[Error: message]"; after "Uncaught", the brackets
+  // only get in the way.
+  if (value->IsNativeError()) {
+    std::string header = absl::StrCat("[", ToUtf8(isolate, value), "]");
+    if (absl::StartsWith(text, header))
+      text = text.substr(1, header.size() - 2) + text.substr(header.size());
+  }
+  return text;
+}
+
+// The built-in formatting: the value's string, then the frames of its `stack`.
+std::string Plain(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                  v8::Local<v8::Value> exception) {
+  std::string text = ToUtf8(isolate, exception);
+  if (exception.IsEmpty() || !exception->IsObject()) return text;
+  v8::Local<v8::Value> stack_value;
+  if (!exception.As<v8::Object>()
+           ->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack"))
+           .ToLocal(&stack_value) ||
+      !stack_value->IsString()) {
+    return text;
+  }
+  // The stack starts with "Name: message"; keep only its frames, since the text is printed.
+  std::string stack = ToUtf8(isolate, stack_value);
+  size_t frames = stack.find("\n    at ");
+  if (frames != std::string::npos) absl::StrAppend(&text, stack.substr(frames));
+  return text;
 }
 
 }  // namespace
@@ -40,36 +107,20 @@ std::string FormatJsException(v8::Isolate* isolate, v8::Local<v8::Context> conte
                               v8::Local<v8::Value> exception, v8::Local<v8::Message> message,
                               const ScriptNameMapper& mapper) {
   v8::HandleScope scope(isolate);
+  v8::Context::Scope context_scope(context);
   v8::TryCatch nested(isolate);  // Getters on a thrown object may throw again; ignore that.
   std::string location;
-  if (!message.IsEmpty()) {
+  // A message made for an error thrown by native code with no JS on the stack (a failed module
+  // resolution, an async op's rejection) names no script; "undefined:0:0" would help nobody.
+  if (!message.IsEmpty() && message->GetScriptResourceName()->IsString()) {
     std::string file = Mapped(mapper, ToUtf8(isolate, message->GetScriptResourceName()));
     int line = message->GetLineNumber(context).FromMaybe(0);
     int column = message->GetStartColumn(context).FromMaybe(-1) + 1;
-    location = absl::StrCat(file, ":", line, ":", column, ": ");
+    if (!file.empty()) location = absl::StrCat(file, ":", line, ":", column, ": ");
   }
-  std::string text = ToUtf8(isolate, exception);
-  std::string stack;
-  if (!exception.IsEmpty() && exception->IsObject()) {
-    v8::Local<v8::Value> stack_value;
-    if (exception.As<v8::Object>()
-            ->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack"))
-            .ToLocal(&stack_value) &&
-        stack_value->IsString()) {
-      stack = ToUtf8(isolate, stack_value);
-    }
-  }
-  std::string result = absl::StrCat(location, "Uncaught ", text);
-  // The stack starts with "Name: message"; keep only its frames, since the text is printed.
-  if (!stack.empty()) {
-    size_t frames = stack.find("\n    at ");
-    if (frames != std::string::npos) {
-      std::string frame_text = stack.substr(frames);
-      if (mapper) frame_text = MapFrameNames(mapper, frame_text);
-      absl::StrAppend(&result, frame_text);
-    }
-  }
-  return result;
+  std::string text = Inspected(isolate, context, exception);
+  if (text.empty()) text = Plain(isolate, context, exception);
+  return absl::StrCat(location, "Uncaught ", MapFrameNames(mapper, text));
 }
 
 std::string FormatTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
@@ -77,6 +128,11 @@ std::string FormatTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
   if (!try_catch.HasCaught()) return "unknown error (no exception was caught)";
   if (try_catch.HasTerminated()) return "execution was terminated";
   return FormatJsException(isolate, context, try_catch.Exception(), try_catch.Message(), mapper);
+}
+
+void SetUncaughtValueInspector(v8::Local<v8::Context> context, v8::Local<v8::Function> inspect) {
+  v8::Isolate* isolate = context->GetIsolate();
+  context->Global()->SetPrivate(context, InspectorKey(isolate), inspect).Check();
 }
 
 }  // namespace v8snap

@@ -1,6 +1,8 @@
 // Turning a caught JS exception into the one message format every v8snap tool prints:
 //   path:line:col: Uncaught TypeError: message
 //       at frame (path:line:col)
+// The value after "Uncaught" is shown by the runtime's inspector when one is installed (the
+// console extension's inspect(), as Node prints uncaught values), else as its string and stack.
 #ifndef V8SNAP_RUNTIME_JS_ERROR_H_
 #define V8SNAP_RUNTIME_JS_ERROR_H_
 
@@ -9,6 +11,7 @@
 
 #include "v8-context.h"
 #include "v8-exception.h"
+#include "v8-function.h"
 #include "v8-isolate.h"
 
 namespace v8snap {
@@ -17,7 +20,8 @@ namespace v8snap {
 // should see (the manifest-relative source path, a plain file path). Identity when empty.
 using ScriptNameMapper = std::function<std::string(const std::string&)>;
 
-// Formats `exception` (with `message` for the location, which may be empty). Never throws.
+// Formats `exception` (with `message` for the location, which may be empty or name no script:
+// then no location is printed). Never throws.
 std::string FormatJsException(v8::Isolate* isolate, v8::Local<v8::Context> context,
                               v8::Local<v8::Value> exception, v8::Local<v8::Message> message,
                               const ScriptNameMapper& mapper = nullptr);
@@ -25,6 +29,12 @@ std::string FormatJsException(v8::Isolate* isolate, v8::Local<v8::Context> conte
 // Same, from a TryCatch that caught something.
 std::string FormatTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
                            const v8::TryCatch& try_catch, const ScriptNameMapper& mapper = nullptr);
+
+// Makes `inspect` (value) => string the way FormatJsException shows uncaught values of
+// `context`. Kept on the context's global object under a private key, so it is in a snapshot
+// made of the context. A value it cannot show (it throws, returns no string, or execution is
+// being terminated) falls back to the built-in formatting.
+void SetUncaughtValueInspector(v8::Local<v8::Context> context, v8::Local<v8::Function> inspect);
 
 }  // namespace v8snap
 

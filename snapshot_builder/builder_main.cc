@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_support.h"
+#include "runtime/v8_process.h"
 #include "snapshot_builder/snapshot_builder.h"
 
 namespace v8snap {
@@ -31,7 +32,8 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
   app.add_option("--out", options.out_path, "Blob path; the sidecar goes to OUT.sidecar.pb")
       ->required();
   app.add_option("--v8-flags", v8_flags,
-                 "Extra V8 flags, space-separated (after --predictable and fixed seeds)");
+                 "Extra V8 flags, space-separated (after --predictable and fixed seeds); checked "
+                 "before the build. --v8-flags=--help lists the flags this V8 knows");
   app.add_option("--code-cache", code_cache,
                  "keep: compiled code stays in the blob (faster first calls, bigger blob); "
                  "clear: drop it")
@@ -48,12 +50,33 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
   app.add_flag("--verbose,-v", options.verbose, "One line per extension and a summary on stderr");
   ErrorFormat error_format = ErrorFormat::kText;
   AddErrorFormatOption(app, error_format);
+  // V8's flag list is a question of its own: it needs no manifest and builds nothing.
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--v8-flags=--help") {
+      V8Process::PrintFlagHelp();
+      return kExitOk;
+    }
+  }
   if (int code = ParseOrExit(app, argc, argv); code >= 0) return code;
 
-  options.keep_code_cache = code_cache == "keep";
   for (absl::string_view flag : absl::StrSplit(v8_flags, ' ', absl::SkipEmpty())) {
     options.extra_v8_flags.emplace_back(flag);
   }
+  if (V8Process::AsksForFlagHelp(options.extra_v8_flags)) {
+    V8Process::PrintFlagHelp();
+    return kExitOk;
+  }
+  // Before V8 starts: V8 itself would only print a line about a bad flag and go on, and the
+  // sidecar would record it.
+  if (absl::Status flags = V8Process::CheckFlags(options.extra_v8_flags); !flags.ok()) {
+    PrintErrorAs(error_format, tool,
+                 absl::InvalidArgumentError(absl::StrCat(
+                     "--v8-flags: ", flags.message(), "\n  fix: correct or drop it; `", tool,
+                     " --v8-flags=--help` lists the flags this V8 knows.")));
+    return kExitUsage;
+  }
+
+  options.keep_code_cache = code_cache == "keep";
   absl::StatusOr<BuildSummary> summary = BuildSnapshot(options);
   if (!summary.ok()) {
     PrintErrorAs(error_format, tool, summary.status());
