@@ -139,6 +139,9 @@ absl::StatusOr<std::vector<ModuleRecord>> BootstrapContext(
           break;
         }
         case SourceRecord::LAZY_ESM:
+          // Compiled (never evaluated) now so that a syntax error fails the build with its
+          // file:line:col instead of waiting for the first import; kept as source.
+          if (absl::Status s = modules.CheckSyntax(name, source.contents); !s.ok()) return s;
           modules.AddLazySource(name, source.contents);
           break;
         default:

@@ -31,9 +31,11 @@ std::string SourceSpecifier(const std::string& extension, const LoadedSource& so
 ScriptNameMapper SourcePathMapper(const std::vector<LoadedExtension>& extensions);
 
 // Installs the op surface and evaluates the extensions (`extensions` in the layout's order).
-// ES modules are compiled into `modules`; lazy ones are only added as sources. Returns the module
-// records for the sidecar (data_index left at -1 for the caller to fill). A JS exception gives an
-// error with the source file:line:col, the message and the stack.
+// ES modules are compiled into `modules`; lazy ones are compiled to check their syntax, then only
+// added as sources (unless an eager module imports one: it is then compiled and evaluated with
+// it). Returns the module records for the sidecar, `lazy` as the manifest says and
+// data_index -1: the caller fills both from what `modules` holds when it serializes. A JS
+// exception gives an error with the source file:line:col, the message and the stack.
 absl::StatusOr<std::vector<ModuleRecord>> BootstrapContext(
     v8::Isolate* isolate, v8::Local<v8::Context> context, const RuntimeLayout& layout,
     const std::vector<LoadedExtension>& extensions, ModuleMap& modules,

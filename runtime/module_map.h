@@ -2,6 +2,11 @@
 // modules (kept as source, compiled on first import), and user modules loaded from files
 // ("file:///abs/path.js"). Answers V8's resolve, dynamic-import and import.meta callbacks.
 //
+// Import errors reach JS as the original exception (a SyntaxError stays one) or, for what the map
+// itself refuses, as an Error naming the importing module and the import's line:col. Files read
+// for a dynamic import() (the imported file and the static imports it brings in) need read
+// permission (RuntimeState's Permissions, --allow-read); the main script's static graph does not.
+//
 // Usage: create one per isolate after the context exists, Install() it, then Compile/Adopt modules
 // and InstantiateAndEvaluate a root. Lives as long as the isolate's context.
 #ifndef V8SNAP_RUNTIME_MODULE_MAP_H_
@@ -12,6 +17,7 @@
 #include <unordered_map>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "runtime/js_error.h"
 #include "v8-context.h"
 #include "v8-persistent-handle.h"
@@ -23,7 +29,11 @@ namespace v8snap {
 class ModuleMap {
  public:
   // `allow_files`: whether relative, absolute and file:// specifiers may load from disk (the
-  // runtime's user code; never while building a snapshot).
+  // runtime's user code). False while building a snapshot: then import() is refused too, and no
+  // module namespace object is ever made, since this V8 cannot serialize one (the accessor of
+  // its entries is missing from V8's external-reference table: "Unknown external reference").
+  // A runtime's map makes the console module's inspect() the uncaught-value formatter
+  // (SetUncaughtValueInspector) once that module is adopted or evaluated.
   ModuleMap(v8::Isolate* isolate, v8::Local<v8::Context> context, bool allow_files);
   ~ModuleMap();
   ModuleMap(const ModuleMap&) = delete;
@@ -37,6 +47,10 @@ class ModuleMap {
   // JS errors with file:line:col.
   absl::StatusOr<v8::Local<v8::Module>> Compile(const std::string& name, const std::string& source);
 
+  // Compiles `source` as module `name` without recording it: a syntax error is found now (e.g.
+  // while building) rather than at first import. Errors as for Compile.
+  absl::Status CheckSyntax(const std::string& name, const std::string& source);
+
   // Records a module that already exists (deserialized from a snapshot).
   void Adopt(const std::string& name, v8::Local<v8::Module> module);
 
@@ -47,7 +61,8 @@ class ModuleMap {
   // evaluation promise (modules may use top-level await).
   absl::StatusOr<v8::Local<v8::Promise>> InstantiateAndEvaluate(v8::Local<v8::Module> module);
 
-  // Loads a user module from a file path (compiles it, resolving nothing yet).
+  // Loads a user module from a file path (compiles it, resolving nothing yet). The main script:
+  // no permission is asked.
   absl::StatusOr<v8::Local<v8::Module>> LoadFile(const std::string& path);
 
   // Names of everything compiled or adopted, and lazy names, in sorted order.
@@ -65,12 +80,34 @@ class ModuleMap {
   static std::string DisplayName(const std::string& name);
 
  private:
-  // Resolves `specifier` imported by the module named `referrer` to a module name.
+  // Resolves `specifier` imported by the module named `referrer` to a module name. The error
+  // says why, without naming the importer (the caller does, with the import's place).
   absl::StatusOr<std::string> ResolveName(const std::string& specifier,
                                           const std::string& referrer) const;
-  // Finds or loads (lazy source or file) the module called `name`; throws into JS on failure.
-  v8::MaybeLocal<v8::Module> FetchForImport(const std::string& name);
+  // Compiles and records; on failure the exception (a SyntaxError) is left pending.
+  v8::MaybeLocal<v8::Module> CompileOrThrow(const std::string& name, const std::string& source);
+  v8::MaybeLocal<v8::Module> CompileUnrecorded(const std::string& name, const std::string& source);
+  // Finds or loads (lazy source or file) the module called `name`, which `specifier` named at
+  // `site` ("path:line:col" of the import); throws into JS on failure.
+  v8::MaybeLocal<v8::Module> FetchForImport(const std::string& name, const std::string& specifier,
+                                            const std::string& site);
+  // Reads a file module into `contents`; when a dynamic import is loading, only with read
+  // permission. False with an exception pending.
+  bool ReadFileModule(const std::string& path, const std::string& specifier,
+                      const std::string& site, std::string* contents);
+  // The body of DynamicImportCallback up to evaluation; false with an exception pending.
+  bool ImportDynamically(const std::string& specifier, const std::string& referrer,
+                         v8::Local<v8::Module>* module, v8::Local<v8::Promise>* evaluation);
+  // "path:line:col" of the static import of `specifier` in `referrer` (the path alone when the
+  // request is not found), and of the running import() call.
+  std::string ImportSite(v8::Local<v8::Module> referrer, const std::string& specifier) const;
+  std::string CallSite(const std::string& referrer) const;
+  void ThrowImportError(bool type_error, const std::string& specifier, const std::string& site,
+                        absl::string_view reason) const;
   std::string NameOf(v8::Local<v8::Module> module) const;
+  // In a runtime, once the console module has been evaluated: uncaught values print with its
+  // inspect(), as Node prints them. A runtime without console keeps the plain formatting.
+  void InstallUncaughtInspector();
 
   static v8::MaybeLocal<v8::Module> ResolveCallback(v8::Local<v8::Context> context,
                                                     v8::Local<v8::String> specifier,
@@ -89,6 +126,10 @@ class ModuleMap {
   std::map<std::string, v8::Global<v8::Module>> modules_;
   std::unordered_multimap<int, std::string> names_by_hash_;
   std::map<std::string, std::string> lazy_sources_;
+  // Above zero while a dynamic import() instantiates its graph: files read then need
+  // --allow-read (the main script's static graph, loaded before, needs nothing).
+  int dynamic_import_depth_ = 0;
+  bool inspector_installed_ = false;
   ScriptNameMapper mapper_ = &ModuleMap::DisplayName;
 };
 

@@ -131,15 +131,24 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
       RETURN_IF_ERROR(RunWarmup(isolate, context, options.warmup_script_path));
     }
     for (ModuleRecord& record : records) {
+      // What the map holds now decides how a module is carried: a lazy module that an eager
+      // one (or the warm-up) imported has been compiled and evaluated with it, so it is
+      // carried evaluated, like an eager one; the importer is linked to that very instance.
       size_t index;
-      if (record.lazy()) {
-        const std::string* source = modules.LazySource(record.specifier());
+      v8::Local<v8::Module> module = modules.Find(record.specifier());
+      const std::string* source = modules.LazySource(record.specifier());
+      if (!module.IsEmpty()) {
+        index = creator.AddData(context, module);
+        record.set_lazy(false);
+      } else if (source != nullptr) {
         index = creator.AddData(
             context, v8::String::NewFromUtf8(isolate, source->data(), v8::NewStringType::kNormal,
                                              static_cast<int>(source->size()))
                          .ToLocalChecked());
+        record.set_lazy(true);
       } else {
-        index = creator.AddData(context, modules.Find(record.specifier()));
+        return absl::InternalError(
+            absl::StrCat("module ", record.specifier(), " is neither compiled nor kept as source"));
       }
       record.set_data_index(static_cast<int32_t>(index));
       *sidecar.add_modules() = std::move(record);
