@@ -5,6 +5,10 @@
 // ("ENOENT", ...), `syscall` and `path`. Only regular files are read or written: a FIFO, device
 // or socket is refused (code "ERR_NOT_REGULAR_FILE") rather than waited on.
 const { ops } = globalThis.v8snap.core;
+// Taken now, so user code that replaces them later changes nothing here.
+const PromisePrototypeThen = Function.prototype.call.bind(Promise.prototype.then);
+const ErrorPrototypeToString = Function.prototype.call.bind(Error.prototype.toString);
+const ErrorCaptureStackTrace = Error.captureStackTrace;
 
 function pathArg(name, path) {
   if (typeof path !== "string") {
@@ -22,15 +26,20 @@ function bytesArg(name, data) {
 
 const recursive = (options) => options?.recursive === true;
 
-// An async op's error is made when the work ends, with no JS on the stack; give it the stack
-// of the call that awaited it, so an uncaught one points at the user's code.
-async function settle(promise) {
-  try {
-    return await promise;
-  } catch (error) {
-    if (error instanceof Error) Error.captureStackTrace(error, settle);
+// An async op's error is made when the work ends, with no JS on the stack. The stack of the call
+// site is captured now, when the op is called (as Deno does), and given to the error if the op
+// fails: an unhandled one then points at the user's code however it was consumed (await, .then).
+// `caller` and the frames above it (this module's wrappers) are left out.
+function settle(promise, caller) {
+  const site = {};
+  ErrorCaptureStackTrace(site, caller);
+  return PromisePrototypeThen(promise, undefined, (error) => {
+    if (error instanceof Error) {
+      const frames = site.stack.indexOf("\n");
+      error.stack = `${ErrorPrototypeToString(error)}${frames < 0 ? "" : site.stack.slice(frames)}`;
+    }
     throw error;
-  }
+  });
 }
 
 // Contents as a Uint8Array (a RangeError past 4 GiB, the most a Uint8Array holds).
@@ -38,7 +47,7 @@ export function readFileSync(path) {
   return ops.op_fs_read_file_sync(pathArg("readFileSync", path));
 }
 export async function readFile(path) {
-  return settle(ops.op_fs_read_file(pathArg("readFile", path)));
+  return settle(ops.op_fs_read_file(pathArg("readFile", path)), readFile);
 }
 
 // Contents decoded as UTF-8 (invalid sequences become U+FFFD; a RangeError past V8's string
@@ -47,7 +56,7 @@ export function readTextFileSync(path) {
   return ops.op_fs_read_text_file_sync(pathArg("readTextFileSync", path));
 }
 export async function readTextFile(path) {
-  return settle(ops.op_fs_read_text_file(pathArg("readTextFile", path)));
+  return settle(ops.op_fs_read_text_file(pathArg("readTextFile", path)), readTextFile);
 }
 
 // Creates or truncates the file. A symlink is followed, and its target is what must be
@@ -58,7 +67,7 @@ export function writeFileSync(path, data) {
 }
 export async function writeFile(path, data) {
   return settle(
-    ops.op_fs_write_file(pathArg("writeFile", path), bytesArg("writeFile", data)));
+    ops.op_fs_write_file(pathArg("writeFile", path), bytesArg("writeFile", data)), writeFile);
 }
 
 // Writes String(text) as UTF-8.
@@ -67,7 +76,7 @@ export function writeTextFileSync(path, text) {
 }
 export async function writeTextFile(path, text) {
   return settle(
-    ops.op_fs_write_text_file(pathArg("writeTextFile", path), String(text)));
+    ops.op_fs_write_text_file(pathArg("writeTextFile", path), String(text)), writeTextFile);
 }
 
 // { isFile, isDirectory, isSymlink, size, mtime, atime, ctime (Dates), mode }, of what the path
@@ -76,7 +85,7 @@ export function statSync(path) {
   return ops.op_fs_stat_sync(pathArg("statSync", path));
 }
 export async function stat(path) {
-  return settle(ops.op_fs_stat(pathArg("stat", path)));
+  return settle(ops.op_fs_stat(pathArg("stat", path)), stat);
 }
 
 // [{ name, isFile, isDirectory, isSymlink }], sorted by name, without "." and "..".
@@ -84,7 +93,7 @@ export function readDirSync(path) {
   return ops.op_fs_read_dir_sync(pathArg("readDirSync", path));
 }
 export async function readDir(path) {
-  return settle(ops.op_fs_read_dir(pathArg("readDir", path)));
+  return settle(ops.op_fs_read_dir(pathArg("readDir", path)), readDir);
 }
 
 // Removes a file, a symlink (never its target) or an empty folder; with { recursive: true },
@@ -93,7 +102,7 @@ export function removeSync(path, options) {
   ops.op_fs_remove_sync(pathArg("removeSync", path), recursive(options));
 }
 export async function remove(path, options) {
-  return settle(ops.op_fs_remove(pathArg("remove", path), recursive(options)));
+  return settle(ops.op_fs_remove(pathArg("remove", path), recursive(options)), remove);
 }
 
 // Creates a folder; with { recursive: true }, its missing parents too, and no error if it exists.
@@ -101,7 +110,7 @@ export function mkdirSync(path, options) {
   ops.op_fs_mkdir_sync(pathArg("mkdirSync", path), recursive(options));
 }
 export async function mkdir(path, options) {
-  return settle(ops.op_fs_mkdir(pathArg("mkdir", path), recursive(options)));
+  return settle(ops.op_fs_mkdir(pathArg("mkdir", path), recursive(options)), mkdir);
 }
 
 export const fs = Object.freeze({
