@@ -1,15 +1,60 @@
-// Heap ceiling through V8's near-heap-limit callback; timeout through a watchdog thread that
-// terminates JS and wakes the libuv loop.
+// Heap ceiling through V8's near-heap-limit callback (always installed) and a counting
+// ArrayBuffer allocator; timeout through a watchdog thread that terminates JS and wakes the
+// libuv loop.
 #include "runtime/execution_limits.h"
 
+#include <unistd.h>
+
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "v8-statistics.h"
 
 namespace v8snap {
+namespace {
+
+constexpr size_t kMiB = 1024 * 1024;
+
+// What the fatal out-of-memory handler reports; set by ExitCleanlyOnFatalOutOfMemory and
+// ConfigureIsolate/Attach. V8's callback has no data pointer, and the handler runs when V8 is
+// about to give up, so it only reads these.
+std::atomic<bool> g_exit_on_fatal_oom{false};
+char g_fatal_oom_tool[64] = "v8snap";
+std::atomic<uint64_t> g_fatal_oom_limit_mb{0};
+std::atomic<bool> g_fatal_oom_limit_from_flag{false};
+
+// Heap room granted once the script has been told to stop, so that V8 can unwind it. Without
+// room V8 aborts the process on the very allocation that reached the limit. The limit itself
+// (at least 64 MiB, at most 512 MiB) lets a growing table's last rehash or one more large array
+// complete, which is what a loop that keeps allocating is doing when it is stopped.
+size_t UnwindRoom(size_t initial_heap_limit) {
+  return std::clamp(initial_heap_limit, 64 * kMiB, 512 * kMiB);
+}
+
+}  // namespace
+
+absl::Status CheckExecutionLimitOptions(const ExecutionLimitOptions& options) {
+  if (options.max_heap_mb != 0 &&
+      (options.max_heap_mb < kMinHeapMb || options.max_heap_mb > kMaxHeapMb)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--max-heap-mb ", options.max_heap_mb, " is out of range: give a number of MiB from ",
+        kMinHeapMb, " to ", kMaxHeapMb, " (or leave it out for V8's default limit)"));
+  }
+  if (options.timeout_ms > kMaxTimeoutMs) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--timeout-ms ", options.timeout_ms, " is out of range: give a number of ms from 1 to ",
+        kMaxTimeoutMs, " (about 24.8 days; or leave it out for no timeout)"));
+  }
+  return absl::OkStatus();
+}
 
 ExecutionLimits::~ExecutionLimits() {
   Disarm();
+  // The runtime disposes of the isolate after this object: no callback may reach it then.
+  if (isolate_ != nullptr) isolate_->RemoveNearHeapLimitCallback(NearHeapLimit, 0);
   if (wake_ != nullptr) {
     // The loop frees the handle in its close callback (the loop outlives this object's use).
     uv_close(reinterpret_cast<uv_handle_t*>(wake_),
@@ -17,14 +62,41 @@ ExecutionLimits::~ExecutionLimits() {
   }
 }
 
-void ExecutionLimits::ConfigureHeap(v8::Isolate::CreateParams& params) const {
-  if (options_.max_heap_mb == 0) return;
-  params.constraints.ConfigureDefaultsFromHeapSize(0, options_.max_heap_mb * 1024 * 1024);
+std::unique_ptr<v8::ArrayBuffer::Allocator> ExecutionLimits::NewArrayBufferAllocator() {
+  if (options_.max_heap_mb == 0) {
+    return std::unique_ptr<v8::ArrayBuffer::Allocator>(
+        v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  }
+  auto allocator = std::make_unique<CountingArrayBufferAllocator>(options_.max_heap_mb * kMiB);
+  allocator_ = allocator.get();
+  return allocator;
+}
+
+void ExecutionLimits::ConfigureIsolate(v8::Isolate::CreateParams& params) const {
+  if (options_.max_heap_mb != 0) {
+    params.constraints.ConfigureDefaultsFromHeapSize(0, options_.max_heap_mb * kMiB);
+  }
+  if (g_exit_on_fatal_oom) params.oom_error_callback = FatalOutOfMemory;
+}
+
+void ExecutionLimits::ExitCleanlyOnFatalOutOfMemory(const std::string& tool) {
+  std::snprintf(g_fatal_oom_tool, sizeof(g_fatal_oom_tool), "%s", tool.c_str());
+  g_exit_on_fatal_oom = true;
 }
 
 void ExecutionLimits::Attach(v8::Isolate* isolate, EventLoop& loop) {
   isolate_ = isolate;
-  if (options_.max_heap_mb != 0) isolate->AddNearHeapLimitCallback(NearHeapLimit, this);
+  v8::HeapStatistics stats;
+  isolate->GetHeapStatistics(&stats);
+  heap_limit_bytes_ = stats.heap_size_limit();
+  g_fatal_oom_limit_mb = heap_limit_bytes_ / kMiB;
+  g_fatal_oom_limit_from_flag = options_.max_heap_mb != 0;
+  // Always: without --max-heap-mb the ceiling is V8's default limit, and reaching it must be the
+  // same clean error rather than V8 aborting the process.
+  isolate->AddNearHeapLimitCallback(NearHeapLimit, this);
+  // The room granted for unwinding goes away once the heap has shrunk again, so a runtime that
+  // is used again has its original ceiling.
+  isolate->AutomaticallyRestoreInitialHeapLimit();
   if (options_.timeout_ms != 0) {
     wake_ = new uv_async_t;
     wake_->data = &loop;
@@ -39,10 +111,48 @@ void ExecutionLimits::Attach(v8::Isolate* isolate, EventLoop& loop) {
 size_t ExecutionLimits::NearHeapLimit(void* data, size_t current_heap_limit,
                                       size_t initial_heap_limit) {
   auto* self = static_cast<ExecutionLimits*>(data);
-  self->heap_exhausted_ = true;
+  if (self->heap_exhausted_.exchange(true)) {
+    // Called again while the script is being stopped: something inside V8 (a builtin, where
+    // termination cannot reach) keeps allocating. More room would let it grow without bound;
+    // V8 gives up on the process instead (FatalOutOfMemory, when installed, reports it).
+    return current_heap_limit;
+  }
   self->isolate_->TerminateExecution();
-  // Room for V8 to unwind the terminated script; without it V8 would abort the process.
-  return current_heap_limit + initial_heap_limit;
+  return current_heap_limit + UnwindRoom(initial_heap_limit);
+}
+
+void ExecutionLimits::FatalOutOfMemory(const char* location, bool is_heap_oom) {
+  std::fflush(stdout);
+  uint64_t limit_mb = g_fatal_oom_limit_mb;
+  std::string limit = g_fatal_oom_limit_from_flag
+                          ? absl::StrCat("the ", limit_mb, " MiB heap limit (--max-heap-mb)")
+                          : absl::StrCat("V8's default heap limit (", limit_mb, " MiB)");
+  const char* where = location == nullptr ? "unknown" : location;
+  if (is_heap_oom) {
+    std::fprintf(stderr,
+                 "%s: error: out of memory: one operation of the script needed more than %s at "
+                 "once, more than stopping the script could free (V8: %s), so the process "
+                 "ended.\n  fix: allocate less at once, or raise --max-heap-mb.\n",
+                 g_fatal_oom_tool, limit.c_str(), where);
+  } else {
+    std::fprintf(stderr,
+                 "%s: error: out of memory: an operation of the script could not get memory "
+                 "outside the JS heap (V8: %s; ArrayBuffer memory counts against --max-heap-mb "
+                 "when it is given), so the process ended.\n  fix: allocate less at once, or "
+                 "raise --max-heap-mb.\n",
+                 g_fatal_oom_tool, where);
+  }
+  std::fflush(stderr);
+  // V8 is in no state to unwind or run destructors: leave now, with the documented exit code.
+  _exit(1);
+}
+
+std::string ExecutionLimits::DescribeHeapLimit() const {
+  if (options_.max_heap_mb != 0) {
+    return absl::StrCat("the ", options_.max_heap_mb, " MiB heap limit (--max-heap-mb)");
+  }
+  return absl::StrCat("V8's default heap limit (", heap_limit_bytes_ / kMiB,
+                      " MiB; --max-heap-mb sets another)");
 }
 
 void ExecutionLimits::Arm() {
@@ -74,18 +184,28 @@ void ExecutionLimits::Watch(uint64_t generation) {
 }
 
 absl::Status ExecutionLimits::Explain(absl::Status status) {
-  if (!heap_exhausted_ && !timed_out_) return status;
+  bool refused = allocator_ != nullptr && allocator_->refused();
+  if (refused) allocator_->clear_refused();
+  if (!heap_exhausted_ && !timed_out_) {
+    if (!refused || status.ok()) return status;
+    return absl::Status(status.code(),
+                        absl::StrCat(status.message(),
+                                     "\n  note: an ArrayBuffer allocation was refused in this "
+                                     "run: ArrayBuffer memory is limited to ",
+                                     options_.max_heap_mb, " MiB (--max-heap-mb)"));
+  }
   if (isolate_ != nullptr) isolate_->CancelTerminateExecution();
   if (heap_exhausted_) {
     heap_exhausted_ = false;
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "out of memory: the script needed more than the ", options_.max_heap_mb,
-        " MiB heap limit (--max-heap-mb) and was stopped; raise the limit or allocate less"));
+    timed_out_ = false;
+    return absl::ResourceExhaustedError(
+        absl::StrCat("out of memory: the script needed more than ", DescribeHeapLimit(),
+                     " and was stopped.\n  fix: allocate less, or raise --max-heap-mb."));
   }
   timed_out_ = false;
-  return absl::DeadlineExceededError(
-      absl::StrCat("timed out: the script ran longer than ", options_.timeout_ms,
-                   " ms (--timeout-ms) and was stopped"));
+  return absl::DeadlineExceededError(absl::StrCat("timed out: the script ran longer than ",
+                                                  options_.timeout_ms,
+                                                  " ms (--timeout-ms) and was stopped"));
 }
 
 }  // namespace v8snap

@@ -4,13 +4,16 @@
 #include <set>
 #include <utility>
 
+#include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
+#include "libplatform/libplatform.h"
 #include "runtime/bootstrap.h"
 #include "runtime/isolate_slots.h"
 #include "runtime/layout_diff.h"
 #include "runtime/load_check.h"
 #include "runtime/op_args.h"
+#include "runtime/process_output.h"
 #include "runtime/relink.h"
 #include "runtime/v8_process.h"
 #include "v8-exception.h"
@@ -20,7 +23,6 @@
 #include "v8-primitive.h"
 #include "v8-promise.h"
 #include "v8-script.h"
-#include "libplatform/libplatform.h"
 
 namespace v8snap {
 namespace {
@@ -41,9 +43,8 @@ void ThrowDisabledOp(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
   RuntimeState* state = RuntimeState::From(isolate);
   uint32_t id = info.Data()->IsUint32() ? info.Data().As<v8::Uint32>()->Value() : UINT32_MAX;
-  std::string name = state != nullptr && id < state->op_names().size()
-                         ? state->op_names()[id]
-                         : absl::StrCat("#", id);
+  std::string name = state != nullptr && id < state->op_names().size() ? state->op_names()[id]
+                                                                       : absl::StrCat("#", id);
   ThrowError(isolate, absl::StrCat("op ", name,
                                    " is disabled in this runtime (its extension has "
                                    "`enabled: false` in the runtime's manifest)"));
@@ -60,53 +61,79 @@ void OnMainModuleRejected(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSnapshot(const std::string& blob_path,
                                                                    const RuntimeConfig& config) {
-  ASSIGN_OR_RETURN(SnapshotPair pair, ReadSnapshotPair(blob_path));
-  return FromSnapshotPair(std::move(pair), blob_path, config);
+  ASSIGN_OR_RETURN(VerifiedSnapshotPair snapshot, VerifiedSnapshotPair::Read(blob_path));
+  return FromVerifiedSnapshot(snapshot, config);
 }
 
 absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSnapshotPair(
     SnapshotPair pair, const std::string& blob_path, const RuntimeConfig& config) {
-  std::unique_ptr<JsRuntime> runtime(new JsRuntime());
-  ASSIGN_OR_RETURN(runtime->layout_,
+  // A pair from elsewhere may be anything: a blob V8 would abort on never reaches it.
+  ASSIGN_OR_RETURN(VerifiedSnapshotPair snapshot,
+                   VerifiedSnapshotPair::Verify(std::move(pair), blob_path));
+  return FromVerifiedSnapshot(snapshot, config);
+}
+
+absl::Status JsRuntime::CheckLoadable(const VerifiedSnapshotPair& snapshot,
+                                      const RuntimeConfig& config) {
+  return LayoutFor(snapshot, config).status();
+}
+
+absl::StatusOr<RuntimeLayout> JsRuntime::LayoutFor(const VerifiedSnapshotPair& snapshot,
+                                                   const RuntimeConfig& config) {
+  RETURN_IF_ERROR(CheckExecutionLimitOptions(config.limits));
+  const Sidecar& sidecar = snapshot.sidecar();
+  const std::string& blob_path = snapshot.blob_path();
+  ASSIGN_OR_RETURN(RuntimeLayout layout,
                    ComputeLayout(ExtensionNames(config.manifest), ExtensionRegistry::Global()));
-  const Layout& snapshot_layout = pair.sidecar.layout();
+  const Layout& snapshot_layout = sidecar.layout();
   // Relinking a blob of another V8 is pointless: the load check below reports the version.
-  if (config.relink && pair.sidecar.v8_version() == V8Process::LinkedV8Version() &&
-      !DiffLayouts(snapshot_layout, runtime->layout_.layout).empty()) {
-    absl::StatusOr<RuntimeLayout> relinked = RelinkLayout(snapshot_layout, runtime->layout_);
+  if (config.relink && sidecar.v8_version() == V8Process::LinkedV8Version() &&
+      !DiffLayouts(snapshot_layout, layout.layout).empty()) {
+    absl::StatusOr<RuntimeLayout> relinked = RelinkLayout(snapshot_layout, layout);
     if (!relinked.ok()) {
       return absl::FailedPreconditionError(absl::StrCat(
           "snapshot '", blob_path, "' cannot be relinked to this runtime's extensions ",
           relinked.status().message(),
           "\n  --relink only changes the order: every extension, op and external reference "
           "must exist on both sides with the same signature.",
-          "\n  fix: rebuild the snapshot from the runtime's manifest (snapshot_builder "
-          "--manifest ",
-          config.manifest_label.empty() ? "MANIFEST" : config.manifest_label, " --out ",
-          blob_path, ")."));
+          "\n  fix: rebuild the snapshot from the runtime's manifest with this runtime's "
+          "builder (",
+          config.builder_name, " --manifest ",
+          config.manifest_label.empty() ? "MANIFEST" : config.manifest_label, " --out ", blob_path,
+          ")."));
     }
-    runtime->layout_ = *std::move(relinked);
+    layout = *std::move(relinked);
   }
   LoadCheckInput check;
-  check.sidecar = &pair.sidecar;
-  check.runtime_layout = &runtime->layout_.layout;
+  check.sidecar = &sidecar;
+  check.runtime_layout = &layout.layout;
   check.blob_path = blob_path;
   check.linked_v8_version = V8Process::LinkedV8Version();
   check.runtime_manifest = config.manifest_label;
-  check.blob = pair.blob;
+  check.builder = config.builder_name;
+  check.registry = &ExtensionRegistry::Global();
+  check.blob = snapshot.blob();
   // The same message snapshot_inspect verify gives: the two must never disagree.
   RETURN_IF_ERROR(CheckSnapshotLoadable(check));
+  return layout;
+}
+
+absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromVerifiedSnapshot(
+    const VerifiedSnapshotPair& snapshot, const RuntimeConfig& config) {
+  std::unique_ptr<JsRuntime> runtime(new JsRuntime());
+  ASSIGN_OR_RETURN(runtime->layout_, LayoutFor(snapshot, config));
   runtime->DisableOps(config.manifest);
 
   RETURN_IF_ERROR(V8Process::Initialize(RuntimeV8Flags()));
-  runtime->blob_ = std::move(pair.blob);
-  runtime->startup_data_ = {runtime->blob_.data(), static_cast<int>(runtime->blob_.size())};
+  runtime->snapshot_ = snapshot;
+  runtime->startup_data_ = {snapshot.blob().data(), static_cast<int>(snapshot.blob().size())};
   RETURN_IF_ERROR(runtime->CreateIsolate(&runtime->startup_data_, config));
-  RETURN_IF_ERROR(runtime->AdoptSnapshotModules(pair.sidecar));
+  RETURN_IF_ERROR(runtime->AdoptSnapshotModules(snapshot.sidecar()));
   return runtime;
 }
 
 absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSource(const RuntimeConfig& config) {
+  RETURN_IF_ERROR(CheckExecutionLimitOptions(config.limits));
   std::unique_ptr<JsRuntime> runtime(new JsRuntime());
   ASSIGN_OR_RETURN(runtime->layout_,
                    ComputeLayout(ExtensionNames(config.manifest), ExtensionRegistry::Global()));
@@ -148,14 +175,15 @@ void JsRuntime::DisableOps(const LoadedManifest& manifest) {
 absl::Status JsRuntime::CreateIsolate(v8::StartupData* blob, const RuntimeConfig& config) {
   state_ = std::make_unique<RuntimeState>(config.permissions);
   for (const OpRecord& op : layout_.layout.ops()) state_->op_names().push_back(op.name());
-  allocator_.reset(v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+  limits_ = std::make_unique<ExecutionLimits>(config.limits);
+  // Counts ArrayBuffer memory against the limit; outlives the isolate (disposed before it).
+  allocator_ = limits_->NewArrayBufferAllocator();
   v8::Isolate::CreateParams params;
   params.array_buffer_allocator = allocator_.get();
   params.snapshot_blob = blob;
   // Without a blob the isolate starts from V8's built-in snapshot, which needs no references.
   params.external_references = blob != nullptr ? layout_.external_references.data() : nullptr;
-  limits_ = std::make_unique<ExecutionLimits>(config.limits);
-  limits_->ConfigureHeap(params);
+  limits_->ConfigureIsolate(params);
   isolate_ = v8::Isolate::New(params);
   if (isolate_ == nullptr) return absl::InternalError("V8 could not create an isolate");
   limits_->Attach(isolate_, state_->loop());
@@ -179,16 +207,16 @@ absl::Status JsRuntime::AdoptSnapshotModules(const Sidecar& sidecar) {
     if (record.lazy()) {
       v8::Local<v8::String> source;
       if (!context->GetDataFromSnapshotOnce<v8::String>(record.data_index()).ToLocal(&source)) {
-        return absl::DataLossError(absl::StrCat("lazy module ", record.specifier(),
-                                                " is missing from the snapshot data"));
+        return absl::DataLossError(
+            absl::StrCat("lazy module ", record.specifier(), " is missing from the snapshot data"));
       }
       v8::String::Utf8Value utf8(isolate_, source);
       modules_->AddLazySource(record.specifier(), std::string(*utf8, utf8.length()));
     } else {
       v8::Local<v8::Module> module;
       if (!context->GetDataFromSnapshotOnce<v8::Module>(record.data_index()).ToLocal(&module)) {
-        return absl::DataLossError(absl::StrCat("module ", record.specifier(),
-                                                " is missing from the snapshot data"));
+        return absl::DataLossError(
+            absl::StrCat("module ", record.specifier(), " is missing from the snapshot data"));
       }
       modules_->Adopt(record.specifier(), module);
     }
@@ -213,15 +241,31 @@ JsRuntime::~JsRuntime() {
 }
 
 absl::Status JsRuntime::RunEventLoop() {
+  return RunLimited([this] { return RunEventLoopUnlimited(); });
+}
+
+absl::Status JsRuntime::RunEventLoopUnlimited() {
   v8::Isolate::Scope isolate_scope(isolate_);
   return state_->loop().Run();
 }
 
 absl::Status JsRuntime::RunMainModule(const std::string& path) {
+  return RunLimited([&] { return RunMainModuleUnlimited(path); });
+}
+
+absl::Status JsRuntime::RunLimited(absl::FunctionRef<absl::Status()> run) {
   limits_->Arm();
-  absl::Status status = RunMainModuleUnlimited(path);
+  absl::Status status = run();
   limits_->Disarm();
-  return limits_->Explain(std::move(status));
+  status = limits_->Explain(std::move(status));
+  if (!status.ok() && StdoutClosed() && !absl::IsResourceExhausted(status) &&
+      !absl::IsDeadlineExceeded(status)) {
+    // A write op stopped the script because nobody reads its output any more (EPIPE).
+    isolate_->CancelTerminateExecution();
+    return absl::CancelledError(
+        "the script was stopped: its stdout was closed by the reader (EPIPE)");
+  }
+  return status;
 }
 
 absl::Status JsRuntime::RunMainModuleUnlimited(const std::string& path) {
@@ -241,7 +285,7 @@ absl::Status JsRuntime::RunMainModuleUnlimited(const std::string& path) {
       promise->Catch(context(), on_rejected).IsEmpty()) {
     return absl::InternalError("could not watch the main module's evaluation");
   }
-  RETURN_IF_ERROR(RunEventLoop());
+  RETURN_IF_ERROR(RunEventLoopUnlimited());
   if (promise->State() == v8::Promise::kPending) {
     return absl::AbortedError(absl::StrCat(
         ModuleMap::DisplayName(path),
@@ -253,6 +297,13 @@ absl::Status JsRuntime::RunMainModuleUnlimited(const std::string& path) {
 
 absl::StatusOr<std::string> JsRuntime::EvaluateScript(const std::string& name,
                                                       const std::string& source) {
+  std::string value;
+  RETURN_IF_ERROR(RunLimited([&] { return EvaluateScriptUnlimited(name, source, value); }));
+  return value;
+}
+
+absl::Status JsRuntime::EvaluateScriptUnlimited(const std::string& name, const std::string& source,
+                                                std::string& value) {
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = this->context();
@@ -261,8 +312,8 @@ absl::StatusOr<std::string> JsRuntime::EvaluateScript(const std::string& name,
   {
     // Not around the event loop: its tasks catch their own exceptions.
     v8::TryCatch try_catch(isolate_);
-    v8::ScriptOrigin origin(
-        isolate_, v8::String::NewFromUtf8(isolate_, name.c_str()).ToLocalChecked());
+    v8::ScriptOrigin origin(isolate_,
+                            v8::String::NewFromUtf8(isolate_, name.c_str()).ToLocalChecked());
     v8::Local<v8::String> code;
     v8::Local<v8::Script> script;
     if (!v8::String::NewFromUtf8(isolate_, source.data(), v8::NewStringType::kNormal,
@@ -273,9 +324,10 @@ absl::StatusOr<std::string> JsRuntime::EvaluateScript(const std::string& name,
       return absl::AbortedError(FormatTryCatch(isolate_, context, try_catch));
     }
   }
-  RETURN_IF_ERROR(RunEventLoop());
+  RETURN_IF_ERROR(RunEventLoopUnlimited());
   v8::String::Utf8Value utf8(isolate_, result);
-  return std::string(*utf8 == nullptr ? "" : *utf8, utf8.length());
+  value.assign(*utf8 == nullptr ? "" : *utf8, utf8.length());
+  return absl::OkStatus();
 }
 
 }  // namespace v8snap

@@ -4,21 +4,30 @@
 // Usage:
 //   RuntimeConfig config;                         // which extensions, in which order
 //   config.manifest = LoadManifestOrError(...);   // or the manifest compiled into the binary
+//   config.manifest_label = "app.textproto";      // and config.builder_name, for "fix:" lines
 //   auto runtime = JsRuntime::FromSnapshot("out/default.bin", config);
 //   if (!runtime.ok()) { print runtime.status(); exit 1; }   // names the culprit on mismatch
 //   absl::Status done = (*runtime)->RunMainModule("hello.js");   // runs the event loop too
 //
-// FromSnapshot checks the blob against its sidecar and the sidecar's layout against the layout
-// computed from `config` BEFORE V8 sees the blob: a mismatch is an error, never a misbinding
-// (unless config.relink asks to bind by name when only the order differs; see relink.h).
-// Ops of extensions the manifest disables (`enabled: false`) keep their places but throw.
+// Many runtimes from one file: hash it once, then load from the verified pair.
+//   ASSIGN_OR_RETURN(VerifiedSnapshotPair snapshot, VerifiedSnapshotPair::Read("app.bin"));
+//   auto runtime = JsRuntime::FromVerifiedSnapshot(snapshot, config);   // no hashing here
+//
+// Every way in checks the blob against its sidecar (FromSnapshot and FromSnapshotPair hash it;
+// FromVerifiedSnapshot takes a pair that was hashed when it was made) and the sidecar's layout
+// against the layout computed from `config` BEFORE V8 sees the blob: a mismatch is an error,
+// never a misbinding (unless config.relink asks to bind by name when only the order differs;
+// see relink.h). Ops of extensions the manifest disables (`enabled: false`) keep their places
+// but throw.
 #ifndef V8SNAP_RUNTIME_JS_RUNTIME_H_
 #define V8SNAP_RUNTIME_JS_RUNTIME_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "format/manifest_loader.h"
 #include "format/snapshot_files.h"
@@ -27,6 +36,7 @@
 #include "runtime/module_map.h"
 #include "runtime/permissions.h"
 #include "runtime/snapshot_layout.h"
+#include "runtime/verified_snapshot_pair.h"
 #include "v8-array-buffer.h"
 #include "v8-context.h"
 #include "v8-isolate.h"
@@ -37,25 +47,39 @@ namespace v8snap {
 struct RuntimeConfig {
   // The runtime's own manifest: extension order (and, for FromSource, the sources).
   LoadedManifest manifest;
-  // Shown in mismatch fixes ("snapshot_builder --manifest <this>").
+  // Shown in mismatch fixes ("<builder_name> --manifest <this>").
   std::string manifest_label;
+  // The builder binary that makes snapshots for this runtime (the one linking the same
+  // extensions), shown in mismatch fixes: an embedder's runtime names its own builder.
+  std::string builder_name = "snapshot_builder";
   // What the file ops may read and write; nothing by default.
   Permissions permissions;
   // FromSnapshot: when only the extension order differs from the snapshot's, build the
   // external-reference table in the snapshot's order by name instead of refusing.
   bool relink = false;
-  // Heap ceiling and wall-clock budget; a script over either is stopped with a clean error.
+  // Heap (and ArrayBuffer) ceiling and wall-clock budget; a script over either is stopped with
+  // a clean error. Out-of-range values fail creation with kInvalidArgument.
   ExecutionLimitOptions limits;
 };
 
 class JsRuntime {
  public:
+  // Reads and verifies BLOB_PATH and its sidecar, checks the layout, loads.
   static absl::StatusOr<std::unique_ptr<JsRuntime>> FromSnapshot(const std::string& blob_path,
                                                                  const RuntimeConfig& config);
-  // Same, from a pair already read and verified (ReadSnapshotPair), e.g. held in memory.
+  // Same, from a pair read some other way (memory, a resource, a package): the blob is hashed
+  // against the sidecar first (kDataLoss on a mismatch). `blob_path` names it in messages.
   static absl::StatusOr<std::unique_ptr<JsRuntime>> FromSnapshotPair(SnapshotPair pair,
                                                                      const std::string& blob_path,
                                                                      const RuntimeConfig& config);
+  // Same, from a pair verified once for the whole process: no hashing, the bytes are shared.
+  static absl::StatusOr<std::unique_ptr<JsRuntime>> FromVerifiedSnapshot(
+      const VerifiedSnapshotPair& snapshot, const RuntimeConfig& config);
+  // What FromVerifiedSnapshot checks before V8 sees the blob (limits, the V8 version, the
+  // layout, relinking when asked), without creating an isolate. RuntimePool::Create uses it to
+  // fail at once.
+  static absl::Status CheckLoadable(const VerifiedSnapshotPair& snapshot,
+                                    const RuntimeConfig& config);
   static absl::StatusOr<std::unique_ptr<JsRuntime>> FromSource(const RuntimeConfig& config);
 
   ~JsRuntime();
@@ -63,15 +87,22 @@ class JsRuntime {
   JsRuntime& operator=(const JsRuntime&) = delete;
 
   // Runs `path` as the main ES module and then the event loop until nothing is pending. An
-  // uncaught exception or unhandled rejection is an error carrying the formatted JS error.
+  // uncaught exception or unhandled rejection is an error carrying the formatted JS error; a
+  // limit that stopped the script is kResourceExhausted (heap) or kDeadlineExceeded (time); a
+  // script stopped because its stdout reader went away (EPIPE) is kCancelled.
   absl::Status RunMainModule(const std::string& path);
 
-  // Evaluates a classic script (for tests and embedders) and returns its result as a string.
+  // Evaluates a classic script (for tests and embedders), runs the event loop, and returns the
+  // script's result as a string. Errors as for RunMainModule.
   absl::StatusOr<std::string> EvaluateScript(const std::string& name, const std::string& source);
 
   // Runs the event loop (microtasks, V8 platform tasks, timers, async ops) until nothing is
   // pending. The first uncaught exception or unhandled rejection stops it and is returned;
-  // what was still pending stays so, for a later call.
+  // what was still pending stays so, for a later call. Limits apply as for RunMainModule.
+  //
+  // After a limit stopped a script the runtime can be used again: the error is returned and
+  // V8's termination is cancelled (the heap ceiling's unwinding room goes away as the heap
+  // shrinks).
   absl::Status RunEventLoop();
 
   v8::Isolate* isolate() const { return isolate_; }
@@ -80,9 +111,17 @@ class JsRuntime {
 
  private:
   JsRuntime() = default;
+  // The runtime's layout for `snapshot` (relinked when asked and possible), checked against it.
+  static absl::StatusOr<RuntimeLayout> LayoutFor(const VerifiedSnapshotPair& snapshot,
+                                                 const RuntimeConfig& config);
   absl::Status CreateIsolate(v8::StartupData* blob, const RuntimeConfig& config);
   absl::Status AdoptSnapshotModules(const Sidecar& sidecar);
+  // Runs `run` with the limits armed, then explains what stopped it (a limit, a closed stdout).
+  absl::Status RunLimited(absl::FunctionRef<absl::Status()> run);
   absl::Status RunMainModuleUnlimited(const std::string& path);
+  absl::Status EvaluateScriptUnlimited(const std::string& name, const std::string& source,
+                                       std::string& value);
+  absl::Status RunEventLoopUnlimited();
   // Points the ops of disabled extensions (table entries and declarations) at one thrower.
   void DisableOps(const LoadedManifest& manifest);
 
@@ -90,7 +129,8 @@ class JsRuntime {
   std::vector<std::unique_ptr<OpDecl>> disabled_ops_;  // layout_.ops entries of disabled ops
   std::unique_ptr<RuntimeState> state_;
   std::unique_ptr<ExecutionLimits> limits_;
-  std::string blob_;  // V8 may read the blob while the isolate lives; kept here.
+  // V8 may read the blob while the isolate lives; kept here (shared, read-only).
+  std::optional<VerifiedSnapshotPair> snapshot_;
   v8::StartupData startup_data_{nullptr, 0};
   std::unique_ptr<v8::ArrayBuffer::Allocator> allocator_;
   v8::Isolate* isolate_ = nullptr;

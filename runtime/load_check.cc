@@ -6,8 +6,59 @@
 #include "absl/strings/str_join.h"
 #include "format/v8_blob_header.h"
 #include "runtime/layout_diff.h"
+#include "runtime/snapshot_layout.h"
 
 namespace v8snap {
+namespace {
+
+// True when both layouts bind every op index and external reference to the same function:
+// then only the extension list differs, in extensions without ops (JS-only ones).
+bool SameBindings(const Layout& a, const Layout& b) {
+  if (a.ops_size() != b.ops_size() ||
+      a.external_references_size() != b.external_references_size()) {
+    return false;
+  }
+  for (int i = 0; i < a.ops_size(); ++i) {
+    if (a.ops(i).SerializeAsString() != b.ops(i).SerializeAsString()) return false;
+  }
+  for (int i = 0; i < a.external_references_size(); ++i) {
+    const ExternalReferenceRecord& x = a.external_references(i);
+    const ExternalReferenceRecord& y = b.external_references(i);
+    if (x.name() != y.name() || x.kind() != y.kind()) return false;
+  }
+  return true;
+}
+
+// Would this runtime load the snapshot if it were configured with the snapshot's own extension
+// list? With the registry at hand that is answered exactly (the layout this binary computes for
+// that list is the snapshot's). Without it, by the kinds of changes: only extension-level ones
+// (order, set) and the op moves they cause.
+bool SnapshotExtensionsWouldFit(const LoadCheckInput& input,
+                                const std::vector<LayoutChange>& changes) {
+  const Layout& snapshot = input.sidecar->layout();
+  if (input.registry != nullptr) {
+    std::vector<std::string> names(snapshot.extensions().begin(), snapshot.extensions().end());
+    absl::StatusOr<RuntimeLayout> reconfigured = ComputeLayout(names, *input.registry);
+    return reconfigured.ok() && DiffLayouts(snapshot, reconfigured->layout).empty();
+  }
+  bool extension_level = false;
+  for (const LayoutChange& change : changes) {
+    switch (change.kind) {
+      case LayoutChange::Kind::kExtensionOrder:
+      case LayoutChange::Kind::kExtensionRemoved:
+      case LayoutChange::Kind::kExtensionAdded:
+        extension_level = true;
+        break;
+      case LayoutChange::Kind::kOpMoved:
+        break;
+      default:
+        return false;
+    }
+  }
+  return extension_level;
+}
+
+}  // namespace
 
 absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
   const Sidecar& sidecar = *input.sidecar;
@@ -16,8 +67,8 @@ absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
         absl::StrCat("snapshot '", input.blob_path, "' was built with V8 ",
                      absl::CHexEscape(sidecar.v8_version()),
                      ", but this runtime is linked with V8 ", input.linked_v8_version,
-                     ". V8 only loads snapshots of its own version: rebuild the snapshot with a "
-                     "snapshot_builder linked with the same V8 as this runtime."));
+                     ". V8 only loads snapshots of its own version: rebuild the snapshot with a ",
+                     input.builder, " linked with the same V8 as this runtime."));
   }
   if (!input.blob.empty()) {
     absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(input.blob);
@@ -30,7 +81,7 @@ absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
       return absl::FailedPreconditionError(absl::StrCat(
           "snapshot '", input.blob_path, "' is a blob of V8 ", header->version,
           ", but this runtime is linked with V8 ", input.linked_v8_version,
-          ". Rebuild the snapshot with a snapshot_builder linked with the same V8."));
+          ". Rebuild the snapshot with a ", input.builder, " linked with the same V8."));
     }
   }
   std::vector<LayoutChange> changes = DiffLayouts(sidecar.layout(), *input.runtime_layout);
@@ -43,20 +94,38 @@ absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
                         changes.size() > 2 ? "s" : "",
                         "; `snapshot_inspect verify SNAPSHOT --manifest MANIFEST` lists them all)");
   }
+  const std::string consequence =
+      SameBindings(sidecar.layout(), *input.runtime_layout)
+          ? "\n  Every op would still bind to its own C++ function (the extensions that differ "
+            "are JS-only), but the JS in the snapshot is not the JS this runtime expects, so it "
+            "is refused."
+          : "\n  Loading it would bind ops to the wrong C++ functions, so it is refused.";
+  const std::string rebuild = absl::StrCat(
+      input.builder, " --manifest ",
+      input.runtime_manifest.empty() ? "MANIFEST" : input.runtime_manifest, " --out ",
+      input.blob_path);
+  std::string fix;
+  if (SnapshotExtensionsWouldFit(input, changes)) {
+    fix = absl::StrCat(
+        "\n  fix: rebuild the snapshot from the runtime's manifest (", rebuild,
+        "), or configure the runtime with the snapshot's extensions, in its order: ",
+        absl::StrJoin(sidecar.layout().extensions(), ", ",
+                      [](std::string* out, const std::string& name) {
+                        // Read from the sidecar: no terminal escapes through the message.
+                        absl::StrAppend(out, absl::CHexEscape(name));
+                      }),
+        ".");
+  } else {
+    fix = absl::StrCat(
+        "\n  fix: this binary's ops differ from those of the builder that made the snapshot, so "
+        "listing the extensions differently cannot help: rebuild the snapshot with this "
+        "runtime's builder (",
+        rebuild, "), or load it with the runtime binary that goes with the builder that made it.");
+  }
   return absl::FailedPreconditionError(absl::StrCat(
       "snapshot '", input.blob_path, "' does not match this runtime's extensions (",
       LayoutChangeKindName(first.kind), "): ", first.Describe("the snapshot", "this runtime"),
-      more,
-      "\n  Loading it would bind ops to the wrong C++ functions, so it is refused.",
-      "\n  fix: rebuild the snapshot from the runtime's manifest (snapshot_builder --manifest ",
-      input.runtime_manifest.empty() ? "MANIFEST" : input.runtime_manifest, " --out ",
-      input.blob_path, "), or configure the runtime with the snapshot's extension order: ",
-      absl::StrJoin(sidecar.layout().extensions(), ", ",
-                    [](std::string* out, const std::string& name) {
-                      // Read from the sidecar: no terminal escapes through the message.
-                      absl::StrAppend(out, absl::CHexEscape(name));
-                    }),
-      "."));
+      more, consequence, fix));
 }
 
 }  // namespace v8snap

@@ -9,6 +9,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "format/sidecar.pb.h"
+#include "runtime/extension.h"
 
 namespace v8snap {
 
@@ -18,6 +19,13 @@ struct LoadCheckInput {
   std::string blob_path;           // for messages
   std::string linked_v8_version;   // v8::V8::GetVersion() of the running binary
   std::string runtime_manifest;    // how the runtime was configured, for the fix hint
+  // The builder that makes snapshots for this runtime, named in the fix ("rebuild the snapshot
+  // with <builder> --manifest ..."): an embedder's runtime names its own builder.
+  std::string builder = "snapshot_builder";
+  // The runtime's extension registry, when at hand: then the fix offers "configure the runtime
+  // with the snapshot's extensions" only when this binary, so configured, would compute exactly
+  // the snapshot's layout (not when its ops themselves differ from the snapshot's).
+  const ExtensionRegistry* registry = nullptr;
   // The blob, when at hand: its V8 header is parsed (not the whole blob) and its version string
   // compared with the linked V8 too, so even a sidecar that lies about the V8 version cannot
   // lead V8 into its own fatal version check.
@@ -25,7 +33,9 @@ struct LoadCheckInput {
 };
 
 // OK, or kFailedPrecondition naming the first culprit (what, where, snapshot vs runtime), how
-// many more differences there are, and how to fix it.
+// many more differences there are, what loading it anyway would do (misbound ops, or only other
+// JS when the ops all match), and how to fix it: rebuild the snapshot with `builder`; or, when
+// only the extensions' order or set differs, configure the runtime with the snapshot's.
 absl::Status CheckSnapshotLoadable(const LoadCheckInput& input);
 
 }  // namespace v8snap

@@ -2,18 +2,27 @@
 // loaded from a checked snapshot.
 #include "runtime/run_main.h"
 
+#include <signal.h>
+#include <unistd.h>
+
+#include <climits>
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "cli/cli_support.h"
+#include "format/atomic_file.h"
 #include "runtime/embedded_manifest.h"
 #include "runtime/extension.h"
 #include "runtime/js_runtime.h"
 #include "runtime/permissions.h"
+#include "runtime/process_output.h"
 
 namespace v8snap {
 namespace {
@@ -54,10 +63,34 @@ absl::Status ApplyPermissionFlag(Access access, const std::vector<std::string>& 
   return absl::OkStatus();
 }
 
+// A limit flag's text as a number within [min, max]; the error names the flag, the value and
+// the valid range. Parsed here rather than by CLI11, which reads "-5" into an unsigned option.
+absl::Status ParseLimit(const std::string& flag, const std::string& text, uint64_t min,
+                        uint64_t max, const std::string& unit, uint64_t& out) {
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(text, &value) || value < 0 || static_cast<uint64_t>(value) < min ||
+      static_cast<uint64_t>(value) > max) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(flag, " '", text, "' is not a valid value: ", "give a whole number of ", unit,
+                     " from ", min, " to ", max));
+  }
+  out = static_cast<uint64_t>(value);
+  return absl::OkStatus();
+}
+
+// Errors that JsRuntime reports about the run rather than about the script's JS (which comes
+// formatted as "file:line:col: Uncaught ..." and is printed as it is).
+bool IsRuntimeError(const absl::Status& status) {
+  return absl::IsResourceExhausted(status) || absl::IsDeadlineExceeded(status);
+}
+
 }  // namespace
 
-int RunRuntimeMain(int argc, char** argv, const char* tool_name) {
+int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* builder_name) {
   const std::string tool = tool_name;
+  // A reader that goes away (`| head -1`) must not kill the process with SIGPIPE (exit 141):
+  // the write op sees EPIPE instead and the run ends quietly (runtime/process_output.h).
+  signal(SIGPIPE, SIG_IGN);
   CLI::App app(
       absl::StrCat(
           "Runs SCRIPT (an ES module) on the runtime described by a manifest, loaded from a\n"
@@ -98,12 +131,18 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name) {
   std::vector<std::string> allow_read, allow_write;
   AddPermissionFlag(app, Access::kRead, allow_read);
   AddPermissionFlag(app, Access::kWrite, allow_write);
-  ExecutionLimitOptions limits;
-  app.add_option("--max-heap-mb", limits.max_heap_mb,
-                 "Heap ceiling in MiB; a script that needs more is stopped with an out-of-memory "
-                 "error (exit 1) instead of aborting the process");
-  app.add_option("--timeout-ms", limits.timeout_ms,
-                 "Stop the script (and its timers and ops) after this many milliseconds (exit 1)");
+  std::string max_heap_mb, timeout_ms;
+  app.add_option("--max-heap-mb", max_heap_mb,
+                 absl::StrCat("Ceiling in MiB (", kMinHeapMb, " to ", kMaxHeapMb,
+                              ") on the JS heap, and separately on ArrayBuffer memory; a script "
+                              "that needs more is stopped with an out-of-memory error (exit 1). "
+                              "Default: V8's heap limit, watched the same way"))
+      ->type_name("MIB");
+  app.add_option("--timeout-ms", timeout_ms,
+                 absl::StrCat("Stop the script (and its timers and ops) after this many "
+                              "milliseconds (1 to ",
+                              kMaxTimeoutMs, ") with an error (exit 1)"))
+      ->type_name("MS");
   app.add_option("script", script, "The ES module to run")->required();
   // CLI11 reads "--allow-read=" like a bare --allow-read; an empty list (an unset variable in
   // "--allow-read=$DIR") must not grant every path.
@@ -122,6 +161,30 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name) {
     PrintError(tool, "give --snapshot PATH, or --no-snapshot to start from source");
     return kExitUsage;
   }
+  ExecutionLimitOptions limits;
+  for (auto [flag, text, min, max, unit, out] :
+       {std::tuple{"--max-heap-mb", &max_heap_mb, kMinHeapMb, kMaxHeapMb, "MiB",
+                   &limits.max_heap_mb},
+        std::tuple{"--timeout-ms", &timeout_ms, uint64_t{1}, kMaxTimeoutMs, "milliseconds",
+                   &limits.timeout_ms}}) {
+    if (text->empty()) continue;
+    if (absl::Status s = ParseLimit(flag, *text, min, max, unit, *out); !s.ok()) {
+      PrintError(tool, s);
+      return kExitUsage;
+    }
+  }
+  // Checked before the snapshot is loaded: a wrong path is the most common mistake of all.
+  if (absl::StatusOr<std::string> source = ReadFileToString(script); !source.ok()) {
+    char cwd[PATH_MAX];
+    PrintError(tool, absl::StrCat(source.status().message(),
+                                  "\n  fix: give the path of an ES module file to run (a "
+                                  "relative path starts from the current folder, ",
+                                  getcwd(cwd, sizeof(cwd)) != nullptr ? cwd : ".", ")."));
+    return kExitFailure;
+  }
+  // When one operation of the script allocates past the heap limit in one go, V8 gives up on
+  // the process; report it like any other out-of-memory error rather than as SIGTRAP.
+  ExecutionLimits::ExitCleanlyOnFatalOutOfMemory(tool);
 
   ManifestCheckOptions check;
   check.native_extensions = ExtensionRegistry::Global().Names();
@@ -135,6 +198,7 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name) {
   }
   config.manifest = std::move(*manifest);
   config.manifest_label = manifest_path.empty() ? kEmbeddedManifest.manifest_path : manifest_path;
+  config.builder_name = builder_name;
   config.relink = relink;
   config.limits = limits;
   for (auto [access, paths] :
@@ -152,9 +216,15 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name) {
     return kExitFailure;
   }
   absl::Status status = (*runtime)->RunMainModule(script);
+  // Stopped because stdout's reader went away: a quiet end, as for a Unix tool piped into head.
+  if (absl::IsCancelled(status) && StdoutClosed()) return kExitOk;
   if (!status.ok()) {
     std::fflush(stdout);
-    std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
+    if (IsRuntimeError(status)) {
+      PrintError(tool, status);
+    } else {
+      std::fprintf(stderr, "%s\n", std::string(status.message()).c_str());
+    }
     return kExitFailure;
   }
   return kExitOk;

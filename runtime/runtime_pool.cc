@@ -6,10 +6,6 @@
 #include <utility>
 
 #include "format/status_macros.h"
-#include "runtime/extension.h"
-#include "runtime/load_check.h"
-#include "runtime/snapshot_layout.h"
-#include "runtime/v8_process.h"
 
 namespace v8snap {
 namespace {
@@ -19,28 +15,23 @@ constexpr uintptr_t kJsStackBytes = 984 * 1024;
 
 }  // namespace
 
+absl::StatusOr<std::unique_ptr<RuntimePool>> RuntimePool::Create(VerifiedSnapshotPair snapshot,
+                                                                 RuntimeConfig config, int ready) {
+  RETURN_IF_ERROR(JsRuntime::CheckLoadable(snapshot, config));
+  return std::unique_ptr<RuntimePool>(
+      new RuntimePool(std::move(snapshot), std::move(config), ready));
+}
+
 absl::StatusOr<std::unique_ptr<RuntimePool>> RuntimePool::Create(SnapshotPair pair,
                                                                  std::string blob_path,
                                                                  RuntimeConfig config, int ready) {
-  std::vector<std::string> names;
-  for (const LoadedExtension& extension : config.manifest.extensions) {
-    names.push_back(extension.name);
-  }
-  ASSIGN_OR_RETURN(RuntimeLayout layout, ComputeLayout(names, ExtensionRegistry::Global()));
-  LoadCheckInput check;
-  check.sidecar = &pair.sidecar;
-  check.runtime_layout = &layout.layout;
-  check.blob_path = blob_path;
-  check.linked_v8_version = V8Process::LinkedV8Version();
-  check.runtime_manifest = config.manifest_label;
-  RETURN_IF_ERROR(CheckSnapshotLoadable(check));
-  return std::unique_ptr<RuntimePool>(
-      new RuntimePool(std::move(pair), std::move(blob_path), std::move(config), ready));
+  ASSIGN_OR_RETURN(VerifiedSnapshotPair snapshot,
+                   VerifiedSnapshotPair::Verify(std::move(pair), std::move(blob_path)));
+  return Create(std::move(snapshot), std::move(config), ready);
 }
 
-RuntimePool::RuntimePool(SnapshotPair pair, std::string blob_path, RuntimeConfig config, int ready)
-    : pair_(std::move(pair)),
-      blob_path_(std::move(blob_path)),
+RuntimePool::RuntimePool(VerifiedSnapshotPair snapshot, RuntimeConfig config, int ready)
+    : snapshot_(std::move(snapshot)),
       config_(std::move(config)),
       capacity_(static_cast<size_t>(std::max(ready, 1))),
       thread_(&RuntimePool::MakeRuntimes, this) {}
@@ -60,10 +51,10 @@ void RuntimePool::MakeRuntimes() {
     changed_.wait(lock, [this] { return stopping_ || (error_.ok() && ready_.size() < capacity_); });
     if (stopping_) return;
     lock.unlock();
-    // FromSnapshotPair checks again (cheap: the blob's hash was verified when it was read) and
-    // copies the blob, which the runtime owns while it lives.
+    // The layout check runs again (cheap); the blob is not hashed again, and every runtime
+    // shares its bytes.
     absl::StatusOr<std::unique_ptr<JsRuntime>> runtime =
-        JsRuntime::FromSnapshotPair(pair_, blob_path_, config_);
+        JsRuntime::FromVerifiedSnapshot(snapshot_, config_);
     lock.lock();
     if (runtime.ok()) {
       ready_.push_back(*std::move(runtime));

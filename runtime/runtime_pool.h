@@ -1,17 +1,19 @@
 // RuntimePool: JsRuntimes made ahead of need on a background thread, from one snapshot pair
-// read and verified once. Take() hands out a runtime that is already loaded (waiting only when
-// none is ready yet), and the thread makes the next one while the caller runs JS. This is the
-// "unconfigured runtime" idea: V8 is ready before the request that needs it has arrived.
+// read and verified once (VerifiedSnapshotPair). Take() hands out a runtime that is already loaded
+// (waiting only when none is ready yet), and the thread makes the next one while the caller runs
+// JS. This is the "unconfigured runtime" idea: V8 is ready before the request that needs it has
+// arrived.
 //
 // Usage:
-//   ASSIGN_OR_RETURN(SnapshotPair pair, ReadSnapshotPair(path));   // the blob is hashed once
-//   ASSIGN_OR_RETURN(auto pool, RuntimePool::Create(std::move(pair), path, config, 1));
+//   ASSIGN_OR_RETURN(VerifiedSnapshotPair snapshot, VerifiedSnapshotPair::Read(path));  // hashed
+//   once ASSIGN_OR_RETURN(auto pool, RuntimePool::Create(snapshot, config, 1));
 //   ...
 //   ASSIGN_OR_RETURN(std::unique_ptr<JsRuntime> runtime, pool->Take());
 //   runtime->RunMainModule("request.js");
 //
-// Create runs the load-time check against `config` once, before the thread starts: a snapshot
-// that does not match fails Create with the culprit named, as FromSnapshot would. What it pays
+// Create runs the load-time check against `config` once, before the thread starts
+// (JsRuntime::CheckLoadable): a snapshot that does not match fails Create with the culprit
+// named, exactly as FromSnapshot would. What it pays
 // for: time between requests, or a spare core. On a machine with neither, a pooled runtime costs
 // what FromSnapshotPair costs (bench/pool_bench.cc; docs/performance.md).
 #ifndef V8SNAP_RUNTIME_RUNTIME_POOL_H_
@@ -28,13 +30,18 @@
 #include "absl/status/statusor.h"
 #include "format/snapshot_files.h"
 #include "runtime/js_runtime.h"
+#include "runtime/verified_snapshot_pair.h"
 
 namespace v8snap {
 
 class RuntimePool {
  public:
-  // Checks `pair` against `config`, then starts the thread, which keeps `ready` runtimes (at
-  // least 1) waiting. `blob_path` is only used in messages.
+  // Checks `snapshot` against `config`, then starts the thread, which keeps `ready` runtimes
+  // (at least 1) waiting; each is made by JsRuntime::FromVerifiedSnapshot, without hashing.
+  static absl::StatusOr<std::unique_ptr<RuntimePool>> Create(VerifiedSnapshotPair snapshot,
+                                                             RuntimeConfig config, int ready);
+  // Same, for a pair read some other way: its blob is hashed against its sidecar once, here
+  // (kDataLoss when they do not match). `blob_path` is only used in messages.
   static absl::StatusOr<std::unique_ptr<RuntimePool>> Create(SnapshotPair pair,
                                                              std::string blob_path,
                                                              RuntimeConfig config, int ready);
@@ -52,11 +59,10 @@ class RuntimePool {
   void WaitUntilFull();
 
  private:
-  RuntimePool(SnapshotPair pair, std::string blob_path, RuntimeConfig config, int ready);
+  RuntimePool(VerifiedSnapshotPair snapshot, RuntimeConfig config, int ready);
   void MakeRuntimes();  // the background thread
 
-  const SnapshotPair pair_;
-  const std::string blob_path_;
+  const VerifiedSnapshotPair snapshot_;
   const RuntimeConfig config_;
   const size_t capacity_;
 

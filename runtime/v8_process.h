@@ -16,9 +16,21 @@ namespace v8snap {
 
 class V8Process {
  public:
-  // The first call sets `flags` (e.g. "--predictable") and starts V8. A later call with other
-  // flags fails (kFailedPrecondition): V8's flags are process-wide and frozen once isolates run.
+  // The first call checks `flags` (CheckFlags), sets them (e.g. "--predictable") and starts V8.
+  // A later call with other flags fails (kFailedPrecondition): V8's flags are process-wide and
+  // frozen once isolates run.
   static absl::Status Initialize(const std::vector<std::string>& flags);
+
+  // Before V8 starts: OK, or kInvalidArgument naming each flag V8 does not know, or whose value
+  // it cannot parse (V8's own reason quoted), and saying that `--help` among V8's flags lists
+  // them all. V8 itself only prints a line and goes on, so a typo would otherwise be ignored, or
+  // a bad number taken as 0. The check runs V8's own parser (its output captured): the valid
+  // flags in `flags` are then set, so a process whose flags were refused must not start V8.
+  static absl::Status CheckFlags(const std::vector<std::string>& flags);
+
+  // True when `flags` asks for V8's flag list ("--help"); PrintFlagHelp prints it to stdout.
+  static bool AsksForFlagHelp(const std::vector<std::string>& flags);
+  static void PrintFlagHelp();
 
   // The platform, for pumping its message loop (nullptr before Initialize).
   static v8::Platform* platform();

@@ -6,6 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_support.h"
+#include "format/atomic_file.h"
+#include "format/snapshot_files.h"
 #include "runtime/v8_process.h"
 #include "snapshot_builder/snapshot_builder.h"
 
@@ -28,9 +30,11 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
   std::string v8_flags;
   std::string code_cache = "clear";
   app.add_option("--manifest", options.manifest_path, "Manifest (protobuf text format)")
-      ->required();
+      ->required()
+      ->check(NonEmptyPath());
   app.add_option("--out", options.out_path, "Blob path; the sidecar goes to OUT.sidecar.pb")
-      ->required();
+      ->required()
+      ->check(NonEmptyPath());
   app.add_option("--v8-flags", v8_flags,
                  "Extra V8 flags, space-separated (after --predictable and fixed seeds); checked "
                  "before the build. --v8-flags=--help lists the flags this V8 knows");
@@ -43,7 +47,8 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
                  "Run this classic script before serializing, so the functions it calls keep "
                  "their compiled code in the blob (needs --code-cache=keep)");
   app.add_option("--depfile", options.depfile_path,
-                 "Also write a depfile (OUT: manifest sources...) for ninja or make");
+                 "Also write a depfile (OUT: manifest sources...) for ninja or make")
+      ->check(NonEmptyPath());
   app.add_flag("--size-report", options.size_report,
                "Also record in the sidecar how many blob bytes each extension adds (builds each "
                "manifest prefix once more; see docs/inspect.md)");
@@ -74,6 +79,17 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
                      "--v8-flags: ", flags.message(), "\n  fix: correct or drop it; `", tool,
                      " --v8-flags=--help` lists the flags this V8 knows.")));
     return kExitUsage;
+  }
+
+  // Output paths are checked before V8 starts: a build that cannot write its result should say
+  // so at once, and leave nothing behind.
+  absl::Status writable = CheckSnapshotOutputPath(options.out_path, "--out");
+  if (writable.ok() && !options.depfile_path.empty()) {
+    writable = CheckOutputFilePath(options.depfile_path, "--depfile");
+  }
+  if (!writable.ok()) {
+    PrintErrorAs(error_format, tool, writable);
+    return kExitFailure;
   }
 
   options.keep_code_cache = code_cache == "keep";

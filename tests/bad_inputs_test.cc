@@ -1,9 +1,13 @@
 // End to end: hostile or broken inputs get a clear error and exit 1, never a hang, a signal or a
 // successful run. Build inputs (trusted, still checked) and runtime inputs (untrusted).
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <random>
+#include <string>
+#include <vector>
 
 #include "format/atomic_file.h"
 #include "format/snapshot_files.h"
@@ -15,6 +19,7 @@ namespace v8snap::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class BadInputsTest : public ::testing::Test {
  protected:
@@ -22,7 +27,8 @@ class BadInputsTest : public ::testing::Test {
   std::string ManifestWithSource(const std::string& source_name) {
     return tmp_.Write("m.textproto",
                       "extension { name: \"core\" js: \"core.js\" }\n"
-                      "extension { name: \"app\" js: \"" + source_name + "\" }\n");
+                      "extension { name: \"app\" js: \"" +
+                          source_name + "\" }\n");
   }
   ToolResult Build(const std::string& manifest) {
     return RunTool("snapshot_builder", {"--manifest", manifest, "--out", tmp_.path() + "/s.bin"});
@@ -61,11 +67,145 @@ TEST_F(BadInputsTest, MissingManifest) {
   EXPECT_THAT(r.err, HasSubstr("nope.textproto"));
 }
 
-TEST_F(BadInputsTest, OutputFolderMissing) {
-  ToolResult r = RunTool("snapshot_builder", {"--manifest", ManifestWithSource("core.js"),
-                                              "--out", tmp_.path() + "/no/such/dir/s.bin"});
+// The names of the files in tmp_, sorted: what a run left behind.
+std::vector<std::string> Listing(const std::string& dir) {
+  std::vector<std::string> names;
+  if (DIR* d = opendir(dir.c_str())) {
+    while (struct dirent* entry = readdir(d)) {
+      std::string name = entry->d_name;
+      if (name != "." && name != "..") names.push_back(name);
+    }
+    closedir(d);
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+TEST_F(BadInputsTest, OutputFolderMissingIsNamedWithTheFix) {
+  const std::string manifest = ManifestWithSource("core.js");
+  ToolResult r = RunTool("snapshot_builder",
+                         {"--manifest", manifest, "--out", tmp_.path() + "/no/such/dir/s.bin"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("no/such/dir"));
+  EXPECT_EQ(r.err, "snapshot_builder: error: output folder '" + tmp_.path() +
+                       "/no/such/dir' does not exist: create it or choose another --out\n");
+  EXPECT_EQ(Listing(tmp_.path()), (std::vector<std::string>{"core.js", "m.textproto"}));
+}
+
+TEST_F(BadInputsTest, OutThatIsAFolderIsRefusedBeforeAnythingIsWritten) {
+  const std::string manifest = ManifestWithSource("core.js");
+  ASSERT_EQ(mkdir((tmp_.path() + "/outdir").c_str(), 0755), 0);
+  for (const std::string& out : {tmp_.path() + "/outdir", tmp_.path() + "/outdir/"}) {
+    ToolResult r = RunTool("snapshot_builder", {"--manifest", manifest, "--out", out});
+    EXPECT_EQ(r.exit_code, 1) << out;
+    EXPECT_THAT(r.err, HasSubstr("output path '" + out +
+                                 "' is a folder: --out takes the path of "
+                                 "the file to write (for example '" +
+                                 tmp_.path() + "/outdir/snapshot.bin')"));
+    EXPECT_EQ(Listing(tmp_.path()), (std::vector<std::string>{"core.js", "m.textproto", "outdir"}))
+        << "a staged sidecar was left behind";
+    EXPECT_TRUE(Listing(tmp_.path() + "/outdir").empty());
+  }
+}
+
+TEST_F(BadInputsTest, SidecarPathThatIsAFolderIsRefusedBeforeAnythingIsWritten) {
+  const std::string manifest = ManifestWithSource("core.js");
+  ASSERT_EQ(mkdir((tmp_.path() + "/s.bin.sidecar.pb").c_str(), 0755), 0);
+  ToolResult r = Build(manifest);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("'" + tmp_.path() + "/s.bin.sidecar.pb', where the sidecar of '" +
+                               tmp_.path() + "/s.bin' goes, is a folder"));
+  EXPECT_EQ(Listing(tmp_.path()),
+            (std::vector<std::string>{"core.js", "m.textproto", "s.bin.sidecar.pb"}));
+}
+
+TEST_F(BadInputsTest, EmptyPathsAreUsageErrors) {
+  const std::string manifest = ManifestWithSource("core.js");
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"--manifest", manifest, "--out", ""},
+           {"--manifest", "", "--out", "s.bin"},
+           {"--manifest", manifest, "--out", "s.bin", "--depfile", ""}}) {
+    ToolResult r = RunTool("snapshot_builder", args, tmp_.path());
+    EXPECT_EQ(r.exit_code, 2) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("expected a path, found an empty string"));
+    EXPECT_EQ(Listing(tmp_.path()), (std::vector<std::string>{"core.js", "m.textproto"}))
+        << "nothing is written in the current folder";
+  }
+}
+
+TEST_F(BadInputsTest, DepfileFolderMissingIsRefusedBeforeBuilding) {
+  ToolResult r =
+      RunTool("snapshot_builder", {"--manifest", ManifestWithSource("core.js"), "--out",
+                                   tmp_.path() + "/s.bin", "--depfile", tmp_.path() + "/gone/s.d"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("output folder '" + tmp_.path() +
+                               "/gone' does not exist: create it or choose another --depfile"));
+  EXPECT_EQ(Listing(tmp_.path()), (std::vector<std::string>{"core.js", "m.textproto"}));
+}
+
+// Every manifest error class, through the builder: the problem at file:line:col, said once.
+struct ManifestErrorCase {
+  const char* name;
+  const char* manifest;
+  const char* first_line;  // after the manifest path
+  const char* fix_words;
+};
+
+TEST_F(BadInputsTest, ManifestErrorsThroughTheBuilder) {
+  const ManifestErrorCase cases[] = {
+      {"syntax error", "extension { name: core }\n",
+       ":1:19: error: expected protobuf text format (v8snap.Manifest), found a syntax error: "
+       "Expected string, got: core",
+       "strings are double-quoted"},
+      {"unknown field", "extension {\n  nmae: \"core\"\n  js: \"core.js\"\n}\n",
+       ":2:3: error: unknown field 'nmae' in an `extension { ... }` block", "did you mean 'name'?"},
+      {"empty manifest", "# proto-message: v8snap.Manifest\nname: \"nothing\"\n",
+       ":1:1: error: expected at least one `extension { ... }` block, found none",
+       "add a block such as `extension { name: \"core\" js: \"core.js\" }`"},
+      {"unknown native extension", "extension { name: \"core\" }\nextension { name: \"consle\" }\n",
+       ":2:19: error: extension 'consle' has no sources, so it must be a native extension, but "
+       "this binary registers no ops under that name",
+       "did you mean 'console'?; native extensions in this binary: 'console', "},
+  };
+  for (const ManifestErrorCase& c : cases) {
+    const std::string manifest = tmp_.Write("m.textproto", c.manifest);
+    ToolResult r = Build(manifest);
+    EXPECT_EQ(r.exit_code, 1) << c.name;
+    EXPECT_THAT(r.err, ::testing::StartsWith(manifest + c.first_line)) << c.name;
+    EXPECT_THAT(r.err, HasSubstr(c.fix_words)) << c.name;
+    EXPECT_THAT(r.err, Not(HasSubstr("snapshot_builder: error:"))) << "said twice";
+    EXPECT_EQ(Listing(tmp_.path()), (std::vector<std::string>{"core.js", "m.textproto"})) << c.name;
+  }
+  // The list of native extensions names every one this builder links, in order.
+  ToolResult r = Build(tmp_.Write("m.textproto", "extension { name: \"nosuch\" }\n"));
+  for (const char* native : {"'core'", "'console'", "'encoding'", "'crypto'"}) {
+    EXPECT_THAT(r.err, HasSubstr(native));
+  }
+}
+
+// Root reads any file, so the unreadable source is read by the builder running as user nobody.
+TEST_F(BadInputsTest, UnreadableSourceSaysToMakeItReadable) {
+  const char* setpriv = "/usr/bin/setpriv";
+  if (getuid() != 0) {
+    GTEST_SKIP() << "needs root to run the builder as user nobody (as another user, chmod 0 on "
+                    "a file of one's own still leaves it readable to nobody else but root)";
+  }
+  if (access(setpriv, X_OK) != 0) GTEST_SKIP() << "setpriv (util-linux) is not installed";
+  ASSERT_EQ(chmod(tmp_.path().c_str(), 0777), 0);  // nobody reads the manifest, writes the blob
+  const std::string manifest = ManifestWithSource("secret.js");
+  tmp_.Write("secret.js", "1;");
+  ASSERT_EQ(chmod((tmp_.path() + "/secret.js").c_str(), 0), 0);
+  ToolResult r = RunTool(
+      setpriv, {"--reuid=65534", "--regid=65534", "--clear-groups", ToolPath("snapshot_builder"),
+                "--manifest", manifest, "--out", tmp_.path() + "/s.bin"});
+  ASSERT_NE(r.exit_code, 127) << "setpriv could not run the builder: " << r.err;
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr(manifest +
+                               ":2:29: error: source 'secret.js' of extension 'app' "
+                               "cannot be read: cannot open '" +
+                               tmp_.path() + "/secret.js': Permission denied"));
+  EXPECT_THAT(r.err, HasSubstr("fix: make it readable by the user running the build (for "
+                               "example chmod a+r '" +
+                               tmp_.path() + "/secret.js'"));
 }
 
 TEST_F(BadInputsTest, SnapshotPathThatIsADirectoryOrFifo) {

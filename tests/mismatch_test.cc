@@ -14,6 +14,7 @@ namespace v8snap::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 class MismatchTest : public ::testing::Test {
  protected:
@@ -58,8 +59,14 @@ TEST_F(MismatchTest, ExtensionOrderDiffers) {
   ExpectRefused(r);
   EXPECT_THAT(r.err, HasSubstr("(extension order): extension 'core' is out of order: position 0 "
                                "in the snapshot, position 1"));
-  EXPECT_THAT(r.err, HasSubstr("fix: rebuild the snapshot"));
-  EXPECT_THAT(r.err, HasSubstr("snapshot's extension order: core, console"));
+  EXPECT_THAT(r.err, HasSubstr("Loading it would bind ops to the wrong C++ functions"));
+  // Both fixes work here: this binary, listing the extensions as the snapshot does, matches it.
+  EXPECT_THAT(r.err, HasSubstr("fix: rebuild the snapshot from the runtime's manifest "
+                               "(snapshot_builder --manifest " +
+                               SourcePath("tests/fixtures/console_core.textproto") + " --out " +
+                               Snap() + ")"));
+  EXPECT_THAT(r.err, HasSubstr("or configure the runtime with the snapshot's extensions, in its "
+                               "order: core, console."));
 }
 
 TEST_F(MismatchTest, ExtensionMissingFromRuntime) {
@@ -74,20 +81,59 @@ TEST_F(MismatchTest, ExtraExtensionInRuntime) {
   ExpectRefused(r);
   EXPECT_THAT(r.err, HasSubstr("extension 'greeting' (position 2 in this runtime) is not in the "
                                "snapshot"));
+  // 'greeting' is JS-only: no op would be misbound, but the snapshot lacks its JS.
+  EXPECT_THAT(r.err, HasSubstr("Every op would still bind to its own C++ function (the extensions "
+                               "that differ are JS-only), but the JS in the snapshot is not the JS "
+                               "this runtime expects"));
+  EXPECT_THAT(r.err, Not(HasSubstr("wrong C++ functions")));
+  EXPECT_THAT(r.err, HasSubstr("or configure the runtime with the snapshot's extensions, in its "
+                               "order: core, console."));
+}
+
+TEST_F(MismatchTest, JsOnlyExtensionMissingFromRuntime) {
+  ToolResult build =
+      RunTool("snapshot_builder", {"--manifest", SourcePath("tests/fixtures/core_console_extra.textproto"),
+                                   "--out", Snap()});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  ToolResult r = RunMatching();
+  ExpectRefused(r);
+  EXPECT_THAT(r.err, HasSubstr("extension 'greeting' (position 2 in the snapshot) is missing from "
+                               "this runtime"));
+  EXPECT_THAT(r.err, HasSubstr("but the JS in the snapshot is not the JS this runtime expects"));
+  EXPECT_THAT(r.err, Not(HasSubstr("wrong C++ functions")));
+  EXPECT_THAT(r.err, HasSubstr("in its order: core, console, greeting."));
+}
+
+// An op-level difference (another build's ops): reordering the runtime's extensions cannot fix
+// it, so the fix says so and offers only a rebuild with this runtime's builder.
+void ExpectOnlyARebuildHelps(const ToolResult& r) {
+  EXPECT_THAT(r.err, HasSubstr("Loading it would bind ops to the wrong C++ functions"));
+  EXPECT_THAT(r.err, HasSubstr("fix: this binary's ops differ from those of the builder that made "
+                               "the snapshot, so listing the extensions differently cannot help: "
+                               "rebuild the snapshot with this runtime's builder (snapshot_builder "
+                               "--manifest " +
+                               SourcePath("tests/fixtures/core_console.textproto") + " --out "));
+  EXPECT_THAT(r.err, HasSubstr("or load it with the runtime binary that goes with the builder "
+                               "that made it."));
+  EXPECT_THAT(r.err, Not(HasSubstr("configure the runtime")));
 }
 
 TEST_F(MismatchTest, OpRemovedFromRuntime) {
-  RewriteSidecar([](Sidecar& s) {
+  int id = 0;
+  RewriteSidecar([&id](Sidecar& s) {
+    id = s.layout().ops_size();  // an id of its own: two ops at one id is a malformed layout
     OpRecord* op = s.mutable_layout()->add_ops();
-    op->set_id(2);
+    op->set_id(id);
     op->set_name("op_console_table");
     op->set_extension("console");
     op->set_arity(1);
   });
   ToolResult r = RunMatching();
   ExpectRefused(r);
-  EXPECT_THAT(r.err, HasSubstr("(op removed): op 'op_console_table' (id 2 in extension 'console' "
-                               "in the snapshot) is missing from this runtime"));
+  EXPECT_THAT(r.err, HasSubstr("(op removed): op 'op_console_table' (id " + std::to_string(id) +
+                               " in extension 'console' in the snapshot) is missing from this "
+                               "runtime"));
+  ExpectOnlyARebuildHelps(r);
 }
 
 TEST_F(MismatchTest, OpAddedInRuntime) {
@@ -108,17 +154,21 @@ TEST_F(MismatchTest, OpRenamed) {
   ExpectRefused(r);
   EXPECT_THAT(r.err, HasSubstr("op at id 1 is named 'op_write' in the snapshot but "
                                "'op_console_write' in this runtime"));
+  ExpectOnlyARebuildHelps(r);
 }
 
 TEST_F(MismatchTest, OpMoved) {
   RewriteSidecar([](Sidecar& s) {
+    // The first two ops in the other order, as a builder declaring them so would write them.
     s.mutable_layout()->mutable_ops(0)->set_id(1);
     s.mutable_layout()->mutable_ops(1)->set_id(0);
+    s.mutable_layout()->mutable_ops()->SwapElements(0, 1);
   });
   ToolResult r = RunMatching();
   ExpectRefused(r);
-  EXPECT_THAT(r.err, HasSubstr("op 'op_print' moved: id 1 in extension 'core' in the snapshot, "
-                               "id 0 in extension 'core' in this runtime"));
+  EXPECT_THAT(r.err, HasSubstr("op 'op_console_write' moved: id 0 in extension 'console' in the "
+                               "snapshot, id 1 in extension 'console' in this runtime"));
+  ExpectOnlyARebuildHelps(r);
 }
 
 TEST_F(MismatchTest, OpArityChanged) {
@@ -127,6 +177,7 @@ TEST_F(MismatchTest, OpArityChanged) {
   ExpectRefused(r);
   EXPECT_THAT(r.err, HasSubstr("op 'op_print' changed signature: sync, arity 3 in the snapshot, "
                                "sync, arity 2 in this runtime"));
+  ExpectOnlyARebuildHelps(r);
 }
 
 TEST_F(MismatchTest, OpSyncAsyncChanged) {
@@ -209,7 +260,7 @@ TEST_F(MismatchTest, EmptyAndMissingFilesAreRefused) {
   EXPECT_THAT(empty.err, HasSubstr("the file is empty"));
   ToolResult missing = RunTool("snapshot_run", {"--snapshot", tmp_.path() + "/none.bin", script_});
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_THAT(missing.err, HasSubstr("no sidecar"));
+  EXPECT_THAT(missing.err, HasSubstr("no snapshot blob at '" + tmp_.path() + "/none.bin'"));
 }
 
 TEST_F(MismatchTest, RawV8BlobWithoutSidecarIsRefused) {

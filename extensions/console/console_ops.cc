@@ -2,11 +2,11 @@
 // promise states, iterator contents, exact value kinds), and the clock behind console.time().
 #include <time.h>
 
-#include <cstdio>
 #include <string>
 
 #include "runtime/extension.h"
 #include "runtime/op_args.h"
+#include "runtime/process_output.h"
 #include "v8-container.h"
 #include "v8-object.h"
 #include "v8-promise.h"
@@ -15,13 +15,15 @@
 namespace v8snap {
 namespace {
 
-// op_console_write(text, toStderr): writes one line (a newline is appended).
+// op_console_write(text, toStderr): writes one line (a newline is appended). When stdout's
+// reader has gone (`| head -1`), the script is stopped: the run ends quietly (process_output.h).
 void OpConsoleWrite(const v8::FunctionCallbackInfo<v8::Value>& info) {
   std::string line = OpArgString(info, 0);
   line.push_back('\n');
-  FILE* stream = info[1]->BooleanValue(info.GetIsolate()) ? stderr : stdout;
-  std::fwrite(line.data(), 1, line.size(), stream);
-  std::fflush(stream);
+  bool to_stderr = info[1]->BooleanValue(info.GetIsolate());
+  if (!WriteOutput(to_stderr ? OutputStream::kStderr : OutputStream::kStdout, line)) {
+    info.GetIsolate()->TerminateExecution();
+  }
 }
 
 // The kind of an object as V8 knows it, named like Node's util.types predicates. Checked in

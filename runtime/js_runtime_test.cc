@@ -1,0 +1,130 @@
+// JsRuntime in-process: every way in verifies the blob before V8 sees it (a corrupt pair from
+// memory is refused, not an abort), a verified pair loads many runtimes without hashing again,
+// limits are checked at creation, a script stopped at the heap ceiling leaves a runtime that
+// can run again, and mismatch fixes name the runtime's own builder.
+#include "runtime/js_runtime.h"
+
+#include <memory>
+#include <string>
+
+#include "format/manifest_loader.h"
+#include "format/snapshot_files.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "runtime/extension.h"
+#include "runtime/runtime_pool.h"
+#include "runtime/verified_snapshot_pair.h"
+#include "tests/tool_runner.h"
+
+namespace v8snap::testing {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+RuntimeConfig ConfigFor(const std::string& manifest) {
+  ManifestCheckOptions check;
+  check.native_extensions = ExtensionRegistry::Global().Names();
+  RuntimeConfig config;
+  config.manifest = *LoadManifestOrError(SourcePath(manifest), check);
+  config.manifest_label = manifest;
+  return config;
+}
+
+class JsRuntimeTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    ToolResult build = RunTool(
+        "snapshot_builder",
+        {"--manifest", SourcePath("tests/fixtures/core_console.textproto"), "--out", Path()});
+    ASSERT_EQ(build.exit_code, 0) << build.err;
+  }
+  static void TearDownTestSuite() { delete dir_; }
+  static std::string Path() { return dir_->path() + "/snap.bin"; }
+  static SnapshotPair CorruptPair() {
+    SnapshotPair pair = *ReadSnapshotPair(Path());
+    pair.blob[pair.blob.size() / 2] ^= 0x10;
+    return pair;
+  }
+  static TempDir* dir_;
+};
+
+TempDir* JsRuntimeTest::dir_ = nullptr;
+
+TEST_F(JsRuntimeTest, FromSnapshotPairRefusesACorruptBlobBeforeV8SeesIt) {
+  auto runtime = JsRuntime::FromSnapshotPair(CorruptPair(), "memory.bin",
+                                             ConfigFor("tests/fixtures/core_console.textproto"));
+  ASSERT_FALSE(runtime.ok());
+  EXPECT_EQ(runtime.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(runtime.status().message(), HasSubstr("snapshot blob 'memory.bin' has XXH3-128"));
+}
+
+TEST_F(JsRuntimeTest, OnlyAVerifiedPairReachesFromVerifiedSnapshot) {
+  auto refused = VerifiedSnapshotPair::Verify(CorruptPair(), "memory.bin");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+
+  auto snapshot = VerifiedSnapshotPair::Read(Path());
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  VerifiedSnapshotPair copy = *snapshot;
+  EXPECT_EQ(copy.blob().data(), snapshot->blob().data()) << "copies share the bytes";
+  RuntimeConfig config = ConfigFor("tests/fixtures/core_console.textproto");
+  for (int i = 0; i < 3; ++i) {
+    auto runtime = JsRuntime::FromVerifiedSnapshot(copy, config);
+    ASSERT_TRUE(runtime.ok()) << runtime.status();
+    auto result = (*runtime)->EvaluateScript("t.js", "typeof v8snap.core.ops.op_print");
+    ASSERT_TRUE(result.ok()) << result.status();
+    EXPECT_EQ(*result, "function");
+  }
+}
+
+TEST_F(JsRuntimeTest, RuntimePoolRefusesACorruptPairAtCreate) {
+  auto pool = RuntimePool::Create(CorruptPair(), "memory.bin",
+                                  ConfigFor("tests/fixtures/core_console.textproto"), 1);
+  ASSERT_FALSE(pool.ok());
+  EXPECT_EQ(pool.status().code(), absl::StatusCode::kDataLoss);
+}
+
+TEST_F(JsRuntimeTest, OutOfRangeLimitsFailCreation) {
+  RuntimeConfig config = ConfigFor("tests/fixtures/core_console.textproto");
+  config.limits.max_heap_mb = 17592186044415;
+  auto runtime = JsRuntime::FromSnapshot(Path(), config);
+  ASSERT_FALSE(runtime.ok());
+  EXPECT_EQ(runtime.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(runtime.status().message(), HasSubstr("from 16 to 1048576"));
+  config.limits.max_heap_mb = 0;
+  config.limits.timeout_ms = uint64_t{1} << 40;
+  EXPECT_FALSE(JsRuntime::FromSource(config).ok());
+}
+
+TEST_F(JsRuntimeTest, AScriptStoppedAtTheHeapCeilingLeavesAUsableRuntime) {
+  RuntimeConfig config = ConfigFor("tests/fixtures/core_console.textproto");
+  config.limits.max_heap_mb = 32;
+  auto runtime = JsRuntime::FromSnapshot(Path(), config);
+  ASSERT_TRUE(runtime.ok()) << runtime.status();
+  for (int round = 0; round < 2; ++round) {
+    auto bomb = (*runtime)->EvaluateScript(
+        "bomb.js", "(() => { const keep = []; while (true) keep.push({ n: keep.length }); })()");
+    ASSERT_FALSE(bomb.ok());
+    EXPECT_EQ(bomb.status().code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_THAT(bomb.status().message(),
+                HasSubstr("out of memory: the script needed more than the 32 MiB heap limit"));
+    auto after = (*runtime)->EvaluateScript("after.js", "[1, 2, 3].map((x) => x * 2).join()");
+    ASSERT_TRUE(after.ok()) << after.status();
+    EXPECT_EQ(*after, "2,4,6");
+  }
+}
+
+TEST_F(JsRuntimeTest, MismatchFixesNameTheRuntimesOwnBuilder) {
+  RuntimeConfig config = ConfigFor("tests/fixtures/console_core.textproto");
+  config.builder_name = "my_builder";
+  auto runtime = JsRuntime::FromSnapshot(Path(), config);
+  ASSERT_FALSE(runtime.ok());
+  EXPECT_THAT(runtime.status().message(),
+              HasSubstr("(my_builder --manifest tests/fixtures/console_core.textproto --out "));
+  EXPECT_THAT(runtime.status().message(), Not(HasSubstr("snapshot_builder")));
+}
+
+}  // namespace
+}  // namespace v8snap::testing
