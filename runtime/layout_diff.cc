@@ -89,9 +89,6 @@ void FindMalformed(const Layout& layout, bool old_side, std::vector<LayoutChange
     if (!fresh_id) {
       add(subject, static_cast<int>(op.id()),
           absl::StrCat("has id ", op.id(), ", which op ", Quote(same_id->second), " already has"));
-    } else if (op.id() != static_cast<uint32_t>(i)) {
-      add(subject, static_cast<int>(op.id()),
-          absl::StrCat("has id ", op.id(), " at position ", i, " of the op table"));
     }
     if (!extension_at.contains(op.extension())) {
       add(subject, static_cast<int>(op.id()),
