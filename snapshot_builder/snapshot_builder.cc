@@ -5,9 +5,11 @@
 #include <cstdio>
 #include <memory>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/strings/str_replace.h"
 #include "format/atomic_file.h"
 #include "format/content_hash.h"
 #include "format/manifest_loader.h"
@@ -205,15 +207,53 @@ absl::StatusOr<std::vector<ExtensionSize>> MeasureExtensionSizes(
   return sizes;
 }
 
-// "out: in1 in2 ..." with spaces escaped, as ninja and make read it.
-std::string Depfile(const std::string& out_path, const LoadedManifest& manifest,
-                    const std::string& warmup_script_path) {
-  auto escape = [](const std::string& path) { return absl::StrReplaceAll(path, {{" ", "\\ "}}); };
-  std::string text = absl::StrCat(escape(out_path), ":", " ", escape(manifest.path));
-  for (const auto& extension : manifest.extensions) {
-    for (const auto& source : extension.sources) absl::StrAppend(&text, " ", escape(source.resolved_path));
+// One path as ninja's depfile parser (1.10 and later) and make read it: `$` doubled, space and
+// `#` after a backslash, every other byte of the plain set as is. Anything else (`;`, `&`,
+// quotes, a backslash, a tab, ...) ends a file name there or is kept with its backslash, so the
+// build system would watch a file that does not exist and rebuild every time: refused instead.
+absl::StatusOr<std::string> EscapeForDepfile(const std::string& path) {
+  std::string escaped;
+  for (char c : path) {
+    const unsigned char u = static_cast<unsigned char>(c);
+    if (absl::ascii_isalnum(u) || u >= 0x80 || absl::StrContains("+,/_:.~(){}%=@[]!-", c)) {
+      escaped.push_back(c);
+    } else if (c == '$') {
+      escaped.append("$$");
+    } else if (c == ' ' || c == '#') {
+      escaped.push_back('\\');
+      escaped.push_back(c);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "cannot write a depfile entry for '", absl::CHexEscape(path), "': its character '",
+          absl::CHexEscape(std::string(1, c)),
+          "' cannot be written in a depfile (ninja and make would read another file name): "
+          "rename the file, or build without --depfile"));
+    }
   }
-  if (!warmup_script_path.empty()) absl::StrAppend(&text, " ", escape(warmup_script_path));
+  // A name ending in ':' would be read as a target.
+  if (!path.empty() && path.back() == ':') {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "cannot write a depfile entry for '", absl::CHexEscape(path),
+        "': a name ending in ':' is read as a target: rename the file, or build without "
+        "--depfile"));
+  }
+  return escaped;
+}
+
+// "out: manifest sources... [warm-up script]", each path escaped by EscapeForDepfile.
+absl::StatusOr<std::string> Depfile(const std::string& out_path, const LoadedManifest& manifest,
+                                    const std::string& warmup_script_path) {
+  ASSIGN_OR_RETURN(std::string text, EscapeForDepfile(out_path));
+  text.append(":");
+  std::vector<std::string> inputs = {manifest.path};
+  for (const auto& extension : manifest.extensions) {
+    for (const auto& source : extension.sources) inputs.push_back(source.resolved_path);
+  }
+  if (!warmup_script_path.empty()) inputs.push_back(warmup_script_path);
+  for (const std::string& input : inputs) {
+    ASSIGN_OR_RETURN(std::string escaped, EscapeForDepfile(input));
+    absl::StrAppend(&text, " ", escaped);
+  }
   absl::StrAppend(&text, "\n");
   return text;
 }
@@ -238,6 +278,11 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   ManifestCheckOptions check;
   check.native_extensions = registry.Names();
   ASSIGN_OR_RETURN(LoadedManifest manifest, LoadManifestOrError(options.manifest_path, check));
+  // Formatted before V8 runs, so a name the depfile cannot hold fails the build before it starts.
+  std::string depfile;
+  if (!options.depfile_path.empty()) {
+    ASSIGN_OR_RETURN(depfile, Depfile(options.out_path, manifest, options.warmup_script_path));
+  }
 
   std::vector<std::string> names;
   for (const auto& extension : manifest.extensions) names.push_back(extension.name);
@@ -263,9 +308,7 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   }
   RETURN_IF_ERROR(WriteSnapshotPair(options.out_path, blob, &sidecar));
   if (!options.depfile_path.empty()) {
-    RETURN_IF_ERROR(WriteFileAtomically(options.depfile_path,
-                                        Depfile(options.out_path, manifest,
-                                                options.warmup_script_path)));
+    RETURN_IF_ERROR(WriteFileAtomically(options.depfile_path, depfile));
   }
 
   BuildSummary summary;

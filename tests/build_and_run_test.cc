@@ -1,6 +1,7 @@
 // End to end: build a snapshot with snapshot_builder, run scripts on it with snapshot_run.
 #include <sys/stat.h>
 
+#include "format/atomic_file.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/tool_runner.h"
@@ -76,7 +77,8 @@ TEST_F(BuildAndRunTest, OpsAreReachableFromJs) {
 
 TEST_F(BuildAndRunTest, WarnAndErrorGoToStderr) {
   ASSERT_EQ(Build("manifests/default.textproto").exit_code, 0);
-  ToolResult run = Run("console.log('o'); console.warn('w'); console.error('e'); console.info('i');");
+  ToolResult run =
+      Run("console.log('o'); console.warn('w'); console.error('e'); console.info('i');");
   EXPECT_EQ(run.out, "o\ni\n");
   EXPECT_EQ(run.err, "w\ne\n");
 }
@@ -119,9 +121,9 @@ TEST_F(BuildAndRunTest, JsExceptionAtBuildNamesSourceAndKeepsPreviousOutputs) {
 
 TEST_F(BuildAndRunTest, ExtensionModulesAreImportableFromUserCode) {
   ASSERT_EQ(Build("manifests/default.textproto").exit_code, 0);
-  ToolResult run = Run(
-      "import { format } from 'ext:console/console.js';\n"
-      "console.log(format('a', 1), import.meta.url.startsWith('file:///'));");
+  ToolResult run =
+      Run("import { format } from 'ext:console/console.js';\n"
+          "console.log(format('a', 1), import.meta.url.startsWith('file:///'));");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "a 1 true\n");
 }
@@ -159,6 +161,110 @@ TEST_F(BuildAndRunTest, DefaultSnapshotIsBuiltByTheBuild) {
   std::string script = tmp_.Write("main.js", "console.log('ok');");
   ToolResult run = RunTool("snapshot_run", {"--snapshot", ToolPath("default.bin"), script});
   EXPECT_EQ(run.exit_code, 0) << run.err;
+}
+
+// Depfile names are escaped for ninja's depfile parser (and make's): `$` doubled, space and `#`
+// after a backslash. Written raw, "d$x#.js" was read as files "d" and "x" that never exist, so
+// ninja rebuilt the snapshot on every run.
+class DepfileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tmp_.Write("core.js", *ReadFileToString(SourcePath("extensions/core/core.js")));
+    tmp_.Write("d$x#.js", "globalThis.dollar = 1;");
+    tmp_.Write("with space.js", "globalThis.space = 1;");
+    manifest_ = tmp_.Write("m.textproto",
+                           "extension { name: \"core\" js: \"core.js\" }\n"
+                           "extension { name: \"app\" js: [\"d$x#.js\", \"with space.js\"] }\n");
+  }
+  TempDir tmp_;
+  std::string manifest_;
+};
+
+TEST_F(DepfileTest, SpecialCharactersAreEscaped) {
+  const std::string d = tmp_.path();
+  ToolResult build = RunTool("snapshot_builder", {"--manifest", manifest_, "--out", d + "/s.bin",
+                                                  "--depfile", d + "/s.bin.d"});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  EXPECT_EQ(tmp_.Read("s.bin.d"), d + "/s.bin: " + d + "/m.textproto " + d + "/core.js " + d +
+                                      "/d$$x\\#.js " + d + "/with\\ space.js\n");
+}
+
+TEST_F(DepfileTest, NinjaDoesNothingOnTheSecondRun) {
+  if (RunTool("/bin/sh", {"-c", "command -v ninja"}).exit_code != 0) {
+    GTEST_SKIP() << "ninja is not installed";
+  }
+  tmp_.Write("build.ninja",
+             "rule snap\n"
+             "  command = " +
+                 ToolPath("snapshot_builder") +
+                 " --manifest m.textproto --out s.bin --depfile s.bin.d\n"
+                 "  depfile = s.bin.d\n"
+                 "  deps = gcc\n"
+                 "build s.bin: snap\n");
+  auto ninja = [&] { return RunTool("/bin/sh", {"-c", "ninja 2>&1"}, tmp_.path()); };
+  ToolResult first = ninja();
+  ASSERT_EQ(first.exit_code, 0) << first.out;
+  ToolResult second = ninja();
+  EXPECT_EQ(second.exit_code, 0) << second.out;
+  EXPECT_THAT(second.out, HasSubstr("ninja: no work to do.")) << "the depfile names files that "
+                                                                 "do not exist";
+  // And the escaped names are the files ninja watches.
+  ToolResult deps = RunTool("/bin/sh", {"-c", "ninja -t deps s.bin"}, tmp_.path());
+  EXPECT_THAT(deps.out, HasSubstr("\n    d$x#.js\n"));
+  EXPECT_THAT(deps.out, HasSubstr("\n    with space.js\n"));
+}
+
+TEST_F(DepfileTest, NameADepfileCannotHoldIsRefusedBeforeBuilding) {
+  tmp_.Write("semi;colon.js", "1;");
+  std::string manifest = tmp_.Write("bad.textproto",
+                                    "extension { name: \"core\" js: \"core.js\" }\n"
+                                    "extension { name: \"app\" js: \"semi;colon.js\" }\n");
+  ToolResult build =
+      RunTool("snapshot_builder", {"--manifest", manifest, "--out", tmp_.path() + "/s.bin",
+                                   "--depfile", tmp_.path() + "/s.bin.d"});
+  EXPECT_EQ(build.exit_code, 1);
+  EXPECT_EQ(build.err, "snapshot_builder: error: cannot write a depfile entry for '" + tmp_.path() +
+                           "/semi;colon.js': its character ';' cannot be written "
+                           "in a depfile (ninja and make would read another file name): rename "
+                           "the file, or build without --depfile\n");
+  struct stat st;
+  EXPECT_NE(stat((tmp_.path() + "/s.bin").c_str(), &st), 0) << "a refused build wrote its blob";
+}
+
+// `make -C examples/embedder mismatch` passes only on the refusal itself: exit code 1 and the
+// layout-mismatch error. It used to pass on any non-zero exit, a crash included. The target runs
+// here with stand-in binaries (make -o build: nothing is built).
+TEST(EmbedderMakefileTest, MismatchTargetAcceptsOnlyTheRefusal) {
+  struct Case {
+    const char* name;
+    const char* run_body;  // embedder_run's stand-in
+    int make_exit;
+    const char* words;
+  };
+  const Case cases[] = {
+      {"refusal",
+       "echo \"embedder_run: error: snapshot 'x' does not match this runtime's extensions\" >&2; "
+       "exit 1",
+       0, "(refused with exit code 1 and the culprit named, as it should be)"},
+      {"crash", "kill -SEGV $$", 2,
+       "expected embedder_run to refuse the snapshot with exit code 1, got 139"},
+      {"other error", "echo 'embedder_run: error: cannot open main.js' >&2; exit 1", 2,
+       "exit code 1, but not the refusal ('does not match this runtime's extensions')"},
+      {"loaded", "echo hello", 2,
+       "expected embedder_run to refuse the snapshot with exit code 1, got 0"},
+  };
+  for (const Case& c : cases) {
+    TempDir bin;
+    bin.Write("embedder_builder", "#!/bin/sh\nexit 0\n");
+    bin.Write("embedder_run", std::string("#!/bin/sh\n") + c.run_body + "\n");
+    chmod((bin.path() + "/embedder_builder").c_str(), 0755);
+    chmod((bin.path() + "/embedder_run").c_str(), 0755);
+    ToolResult make =
+        RunTool("/bin/sh", {"-c", "make -s -C \"$0\" -o build mismatch BIN=\"$1\" 2>&1",
+                            SourcePath("examples/embedder"), bin.path()});
+    EXPECT_EQ(make.exit_code, c.make_exit) << c.name << "\n" << make.out;
+    EXPECT_THAT(make.out, HasSubstr(c.words)) << c.name;
+  }
 }
 
 }  // namespace
