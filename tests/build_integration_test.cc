@@ -458,5 +458,21 @@ TEST_F(GnTemplateTest, AFailedBuildKeepsThePreviousSnapshotAndIsRetried) {
   EXPECT_TRUE(SnapshotRebuilt(Ninja()));
 }
 
+// Installed tools must find libnode beside themselves only: a RUNPATH naming this clone's
+// third_party/v8 would load whatever V8 the clone holds later (or fail once it is gone).
+TEST_F(InstallTest, InstalledToolsLookForLibnodeOnlyInThePrefix) {
+  for (const char* tool : {"snapshot_builder", "snapshot_run", "snapshot_inspect"}) {
+    const std::string binary = Prefix() + "/bin/" + tool;
+    if (!Exists(binary)) continue;  // snapshot_inspect is optional in install.sh
+    ToolResult dynamic = Shell("readelf -d " + Quoted(binary));
+    ASSERT_EQ(dynamic.exit_code, 0) << dynamic.err;
+    EXPECT_THAT(dynamic.out, HasSubstr("Library runpath: [$ORIGIN/../lib]\n")) << tool;
+    EXPECT_THAT(dynamic.out, Not(HasSubstr(SourcePath("third_party")))) << tool;
+    ToolResult libs = Shell("ldd " + Quoted(binary));
+    EXPECT_THAT(libs.out, HasSubstr("libnode.so.108 => " + Prefix() + "/bin/../lib/libnode.so.108"))
+        << tool;
+  }
+}
+
 }  // namespace
 }  // namespace v8snap::testing

@@ -14,8 +14,9 @@
 #   PREFIX/share/v8snap/embed_manifest.py   compiles a manifest into C++ (kEmbeddedManifest)
 #
 # --destdir stages the files under STAGING/PREFIX while the .pc files keep PREFIX (packaging).
-# libnode goes next to the libraries because the tools look for it in $ORIGIN/../lib, and the
-# .pc files give the same folder as an rpath, so nothing needs LD_LIBRARY_PATH.
+# libnode goes next to the libraries because the installed tools look for it in $ORIGIN/../lib
+# only (tools/set_runpath.py drops the build tree's V8 folder from their RUNPATH), and the .pc
+# files give the same folder as an rpath, so nothing needs LD_LIBRARY_PATH.
 set -euo pipefail
 
 usage() {
@@ -62,7 +63,12 @@ bin="$dest/bin" lib="$dest/lib" inc="$dest/include/v8snap" share="$dest/share/v8
 mkdir -p "$bin" "$lib/pkgconfig" "$inc/v8" "$share/gn"
 
 for tool in snapshot_builder snapshot_run snapshot_inspect; do
-  if [ -x "$out/$tool" ]; then install -m 755 "$out/$tool" "$bin/$tool"; fi
+  if [ -x "$out/$tool" ]; then
+    install -m 755 "$out/$tool" "$bin/$tool"
+    # Built tools also search this clone's third_party/v8 (first); installed ones must find
+    # libnode only beside themselves, whatever becomes of the clone.
+    python3 "$root/tools/set_runpath.py" '$ORIGIN/../lib' "$bin/$tool"
+  fi
 done
 for l in "${libs[@]}"; do install -m 644 "$out/obj/lib/lib$l.a" "$lib/lib$l.a"; done
 install -m 644 "$v8_root/lib/x86_64-linux-gnu/libnode.so.108" "$lib/libnode.so.108"
