@@ -42,7 +42,8 @@ TEST(CliTest, BuilderErrorsAsGithubAnnotations) {
                           "--out", tmp.path() + "/s.bin", "--error-format=github"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.out, StartsWith("::error file="));
-  EXPECT_THAT(r.out, HasSubstr("tests/fixtures/throws_at_build.js,line=4,col=3::Uncaught TypeError"));
+  EXPECT_THAT(r.out,
+              HasSubstr("tests/fixtures/throws_at_build.js,line=4,col=3::Uncaught TypeError"));
   EXPECT_THAT(r.out, HasSubstr("%0A    at setUp"));
 }
 
@@ -59,8 +60,30 @@ TEST(CliTest, ValidateProblemsAsGithubAnnotations) {
   EXPECT_THAT(r.out, HasSubstr("move 'a' before 'b'"));
 }
 
+// The choices, not CLI11's internals ("{github->1,text->0} OR {1,0}").
+TEST(CliTest, ErrorFormatHelpListsTheChoices) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"snapshot_builder", "--help"}, {"snapshot_inspect", "validate", "--help"}}) {
+    ToolResult help = RunTool(args[0], {args.begin() + 1, args.end()});
+    EXPECT_EQ(help.exit_code, 0) << args[0];
+    EXPECT_THAT(help.out, HasSubstr("--error-format TEXT:{text,github}")) << args[0];
+    EXPECT_THAT(help.out, Not(HasSubstr("->"))) << args[0];
+  }
+}
+
+TEST(CliTest, ManifestProblemsAreNotPrefixedWithASecondError) {
+  TempDir tmp;
+  std::string manifest = tmp.Write("m.textproto", "extension { nmae: \"core\" }\n");
+  ToolResult r =
+      RunTool("snapshot_builder", {"--manifest", manifest, "--out", tmp.path() + "/s.bin"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, StartsWith(manifest + ":1:13: error: unknown field 'nmae'"));
+  EXPECT_THAT(r.err, Not(HasSubstr("snapshot_builder: error:")));
+}
+
 TEST(CliTest, NoColorsWhenNotOnATerminal) {
-  ToolResult r = RunTool("snapshot_builder", {"--manifest", "/nonexistent.textproto", "--out", "/tmp/x"});
+  ToolResult r =
+      RunTool("snapshot_builder", {"--manifest", "/nonexistent.textproto", "--out", "/tmp/x"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, StartsWith("snapshot_builder: error: "));
   EXPECT_THAT(r.err, Not(HasSubstr("\033[")));
