@@ -7,7 +7,6 @@
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
-#include "libplatform/libplatform.h"
 #include "runtime/bootstrap.h"
 #include "runtime/isolate_slots.h"
 #include "runtime/layout_diff.h"
@@ -236,7 +235,7 @@ JsRuntime::~JsRuntime() {
     context_.Reset();
   }
   // The platform keeps per-isolate task queues; drop this isolate's before it goes away.
-  v8::platform::NotifyIsolateShutdown(V8Process::platform(), isolate_);
+  V8Process::NotifyIsolateShutdown(isolate_);
   isolate_->Dispose();
 }
 

@@ -166,6 +166,10 @@ absl::Status V8Process::Initialize(const std::vector<std::string>& flags) {
 
 v8::Platform* V8Process::platform() { return PlatformSlot().get(); }
 
+void V8Process::NotifyIsolateShutdown(v8::Isolate* isolate) {
+  v8::platform::NotifyIsolateShutdown(platform(), isolate);
+}
+
 std::string V8Process::LinkedV8Version() { return v8::V8::GetVersion(); }
 
 }  // namespace v8snap
