@@ -19,9 +19,9 @@ using ::testing::Not;
 class MismatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ToolResult build = RunTool("snapshot_builder",
-                               {"--manifest", SourcePath("tests/fixtures/core_console.textproto"),
-                                "--out", Snap()});
+    ToolResult build = RunTool(
+        "snapshot_builder",
+        {"--manifest", SourcePath("tests/fixtures/core_console.textproto"), "--out", Snap()});
     ASSERT_EQ(build.exit_code, 0) << build.err;
     script_ = tmp_.Write("main.js", "console.log('ran');");
   }
@@ -91,9 +91,9 @@ TEST_F(MismatchTest, ExtraExtensionInRuntime) {
 }
 
 TEST_F(MismatchTest, JsOnlyExtensionMissingFromRuntime) {
-  ToolResult build =
-      RunTool("snapshot_builder", {"--manifest", SourcePath("tests/fixtures/core_console_extra.textproto"),
-                                   "--out", Snap()});
+  ToolResult build = RunTool(
+      "snapshot_builder",
+      {"--manifest", SourcePath("tests/fixtures/core_console_extra.textproto"), "--out", Snap()});
   ASSERT_EQ(build.exit_code, 0) << build.err;
   ToolResult r = RunMatching();
   ExpectRefused(r);
@@ -200,7 +200,8 @@ TEST_F(MismatchTest, V8VersionDiffers) {
   RewriteSidecar([](Sidecar& s) { s.set_v8_version("11.3.244.8"); });
   ToolResult r = RunMatching();
   ExpectRefused(r);
-  EXPECT_THAT(r.err, HasSubstr("was built with V8 11.3.244.8, but this runtime is linked with V8 10.2"));
+  EXPECT_THAT(r.err,
+              HasSubstr("was built with V8 11.3.244.8, but this runtime is linked with V8 10.2"));
 }
 
 TEST_F(MismatchTest, UnknownSidecarFormatVersion) {
@@ -216,10 +217,11 @@ TEST_F(MismatchTest, UnknownSidecarFormatVersion) {
 
 TEST_F(MismatchTest, BlobAndSidecarOfDifferentBuilds) {
   TempDir other;
-  ASSERT_EQ(RunTool("snapshot_builder", {"--manifest", SourcePath("tests/fixtures/core_only.textproto"),
-                                         "--out", other.path() + "/snap.bin"})
-                .exit_code,
-            0);
+  ASSERT_EQ(
+      RunTool("snapshot_builder", {"--manifest", SourcePath("tests/fixtures/core_only.textproto"),
+                                   "--out", other.path() + "/snap.bin"})
+          .exit_code,
+      0);
   ASSERT_TRUE(WriteFileAtomically(Snap(), *ReadFileToString(other.path() + "/snap.bin")).ok());
   ToolResult r = RunMatching();
   ExpectRefused(r);

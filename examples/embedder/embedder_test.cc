@@ -75,7 +75,8 @@ TEST(EmbedderExampleTest, SnapshotBuiltInAnotherOrderIsRefused) {
   EXPECT_THAT(run.err, HasSubstr("does not match this runtime's extensions"));
   EXPECT_THAT(run.err, HasSubstr("out of order"));
   // The fix names the example's own builder, not v8snap's snapshot_builder.
-  EXPECT_THAT(run.err, HasSubstr("(embedder_builder --manifest examples/embedder/embedder.textproto"));
+  EXPECT_THAT(run.err,
+              HasSubstr("(embedder_builder --manifest examples/embedder/embedder.textproto"));
 }
 
 TEST(EmbedderExampleTest, RuntimeConfiguredInAnotherOrderRefusesTheBuiltSnapshot) {
