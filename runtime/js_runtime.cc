@@ -124,9 +124,12 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromVerifiedSnapshot(
   runtime->DisableOps(config.manifest);
 
   RETURN_IF_ERROR(V8Process::Initialize(RuntimeV8Flags()));
+  ASSIGN_OR_RETURN(ReadOnlyHeapNeed need,
+                   ReadOnlyHeapNeed::ForSnapshot(snapshot.blob_path(), snapshot.blob(),
+                                                 snapshot.sidecar()));
   runtime->snapshot_ = snapshot;
   runtime->startup_data_ = {snapshot.blob().data(), static_cast<int>(snapshot.blob().size())};
-  RETURN_IF_ERROR(runtime->CreateIsolate(&runtime->startup_data_, config));
+  RETURN_IF_ERROR(runtime->CreateIsolate(&runtime->startup_data_, need, config));
   RETURN_IF_ERROR(runtime->AdoptSnapshotModules(snapshot.sidecar()));
   return runtime;
 }
@@ -138,7 +141,7 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSource(const RuntimeCo
                    ComputeLayout(ExtensionNames(config.manifest), ExtensionRegistry::Global()));
   runtime->DisableOps(config.manifest);
   RETURN_IF_ERROR(V8Process::Initialize(RuntimeV8Flags()));
-  RETURN_IF_ERROR(runtime->CreateIsolate(nullptr, config));
+  RETURN_IF_ERROR(runtime->CreateIsolate(nullptr, ReadOnlyHeapNeed::BuiltIn(), config));
   v8::Isolate* isolate = runtime->isolate_;
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope scope(isolate);
@@ -171,7 +174,10 @@ void JsRuntime::DisableOps(const LoadedManifest& manifest) {
   }
 }
 
-absl::Status JsRuntime::CreateIsolate(v8::StartupData* blob, const RuntimeConfig& config) {
+absl::Status JsRuntime::CreateIsolate(v8::StartupData* blob, const ReadOnlyHeapNeed& need,
+                                      const RuntimeConfig& config) {
+  // Before Isolate::New: an isolate the live read-only heap cannot serve would abort in V8.
+  ASSIGN_OR_RETURN(read_only_heap_lease_, SharedReadOnlyHeap::Acquire(need));
   state_ = std::make_unique<RuntimeState>(config.permissions);
   for (const OpRecord& op : layout_.layout.ops()) state_->op_names().push_back(op.name());
   limits_ = std::make_unique<ExecutionLimits>(config.limits);

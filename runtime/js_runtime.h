@@ -35,6 +35,7 @@
 #include "runtime/execution_limits.h"
 #include "runtime/module_map.h"
 #include "runtime/permissions.h"
+#include "runtime/shared_read_only_heap.h"
 #include "runtime/snapshot_layout.h"
 #include "runtime/verified_snapshot_pair.h"
 #include "v8-array-buffer.h"
@@ -114,7 +115,8 @@ class JsRuntime {
   // The runtime's layout for `snapshot` (relinked when asked and possible), checked against it.
   static absl::StatusOr<RuntimeLayout> LayoutFor(const VerifiedSnapshotPair& snapshot,
                                                  const RuntimeConfig& config);
-  absl::Status CreateIsolate(v8::StartupData* blob, const RuntimeConfig& config);
+  absl::Status CreateIsolate(v8::StartupData* blob, const ReadOnlyHeapNeed& need,
+                             const RuntimeConfig& config);
   absl::Status AdoptSnapshotModules(const Sidecar& sidecar);
   // Runs `run` with the limits armed, then explains what stopped it (a limit, a closed stdout).
   absl::Status RunLimited(absl::FunctionRef<absl::Status()> run);
@@ -136,6 +138,8 @@ class JsRuntime {
   v8::Isolate* isolate_ = nullptr;
   v8::Global<v8::Context> context_;
   std::unique_ptr<ModuleMap> modules_;
+  // Held from before Isolate::New until after Dispose (members outlive the destructor's body).
+  SharedReadOnlyHeap::Lease read_only_heap_lease_;
 };
 
 }  // namespace v8snap

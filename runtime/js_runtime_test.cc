@@ -126,5 +126,38 @@ TEST_F(JsRuntimeTest, MismatchFixesNameTheRuntimesOwnBuilder) {
   EXPECT_THAT(runtime.status().message(), Not(HasSubstr("snapshot_builder")));
 }
 
+// core_console's snapshot holds ES modules, so V8 cannot rehash it: it needs the hash seed it
+// was built with in the process's one shared read-only heap. A runtime from source (V8's
+// built-in snapshot, rehashed at random) alive first would make V8 abort; it is refused instead.
+TEST_F(JsRuntimeTest, ASnapshotThatCannotShareTheLiveReadOnlyHeapIsRefusedNotAborted) {
+  RuntimeConfig config = ConfigFor("tests/fixtures/core_console.textproto");
+  {
+    auto from_source = JsRuntime::FromSource(config);
+    ASSERT_TRUE(from_source.ok()) << from_source.status();
+    auto refused = JsRuntime::FromSnapshot(Path(), config);
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+    EXPECT_THAT(refused.status().message(), HasSubstr("shares one read-only heap"));
+    EXPECT_THAT(refused.status().message(), HasSubstr("V8's built-in snapshot"));
+    EXPECT_THAT(refused.status().message(), HasSubstr("needs hash seed 1"));
+    // The runtime from source is untouched by the refusal.
+    auto still = (*from_source)->EvaluateScript("still.js", "'ab'.repeat(2)");
+    ASSERT_TRUE(still.ok()) << still.status();
+    EXPECT_EQ(*still, "abab");
+  }
+  // With the runtime from source gone, the heap goes too; the snapshot first, then a runtime
+  // from source (which adopts the live heap's seed) work side by side.
+  auto snapshot = JsRuntime::FromSnapshot(Path(), config);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  auto from_source = JsRuntime::FromSource(config);
+  ASSERT_TRUE(from_source.ok()) << from_source.status();
+  const char* script = "const o = {}; for (let i = 0; i < 50; ++i) o['k' + i] = i; o.k42";
+  for (JsRuntime* runtime : {snapshot->get(), from_source->get()}) {
+    auto value = runtime->EvaluateScript("keys.js", script);
+    ASSERT_TRUE(value.ok()) << value.status();
+    EXPECT_EQ(*value, "42");
+  }
+}
+
 }  // namespace
 }  // namespace v8snap::testing

@@ -5,6 +5,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "format/v8_blob_header.h"
 
 namespace v8snap {
 namespace {
@@ -45,6 +46,17 @@ ReadOnlyHeapNeed ReadOnlyHeapNeed::ForBlob(const std::string& blob_label, bool r
                         ? *seed
                         : absl::StrCat("<random, of blob ", blob_identity, ">");
   return need;
+}
+
+absl::StatusOr<ReadOnlyHeapNeed> ReadOnlyHeapNeed::ForSnapshot(const std::string& blob_label,
+                                                              absl::string_view blob,
+                                                              const Sidecar& sidecar) {
+  absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(blob);
+  if (!header.ok()) {
+    return absl::DataLossError(absl::StrCat("snapshot '", blob_label, "': ", header.status().message()));
+  }
+  return ForBlob(blob_label, header->rehashable,
+                 {sidecar.v8_flags().begin(), sidecar.v8_flags().end()}, sidecar.blob().xxh3_128());
 }
 
 std::optional<std::string> HashSeedFromFlags(const std::vector<std::string>& flags) {

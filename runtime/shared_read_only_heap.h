@@ -13,8 +13,8 @@
 // with an error instead.
 //
 // Usage (JsRuntime and the inspector's heap measurement do this):
-//   ASSIGN_OR_RETURN(SharedReadOnlyHeap::Lease lease,
-//                    SharedReadOnlyHeap::Acquire(ReadOnlyHeapNeed::ForBlob(...)));
+//   ASSIGN_OR_RETURN(ReadOnlyHeapNeed need, ReadOnlyHeapNeed::ForSnapshot(path, blob, sidecar));
+//   ASSIGN_OR_RETURN(SharedReadOnlyHeap::Lease lease, SharedReadOnlyHeap::Acquire(need));
 //   isolate = v8::Isolate::New(params);   // keep `lease` until after isolate->Dispose()
 #ifndef V8SNAP_RUNTIME_SHARED_READ_ONLY_HEAP_H_
 #define V8SNAP_RUNTIME_SHARED_READ_ONLY_HEAP_H_
@@ -24,6 +24,8 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "format/sidecar.pb.h"
 
 namespace v8snap {
 
@@ -43,6 +45,11 @@ struct ReadOnlyHeapNeed {
   static ReadOnlyHeapNeed ForBlob(const std::string& blob_label, bool rehashable,
                                   const std::vector<std::string>& v8_flags,
                                   const std::string& blob_identity);
+  // The same for a v8snap pair: rehashability from the blob's V8 header, the seed from the
+  // sidecar's flags (kDataLoss when the header cannot be read).
+  static absl::StatusOr<ReadOnlyHeapNeed> ForSnapshot(const std::string& blob_label,
+                                                      absl::string_view blob,
+                                                      const Sidecar& sidecar);
 };
 
 // The value of the last --hash-seed / --hash_seed flag in `flags`, if any.

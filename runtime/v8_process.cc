@@ -14,6 +14,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "libplatform/libplatform.h"
+#include "runtime/shared_read_only_heap.h"
 #include "v8-initialization.h"
 
 namespace v8snap {
@@ -156,6 +157,8 @@ absl::Status V8Process::Initialize(const std::vector<std::string>& flags) {
   if (absl::Status checked = CheckFlags(flags); !checked.ok()) return checked;
   for (const std::string& flag : flags) v8::V8::SetFlagsFromString(flag.c_str(), flag.size());
   InitializedFlags() = flags;
+  // The seed a rehashable snapshot gives the shared read-only heap it creates.
+  SharedReadOnlyHeap::SetProcessHashSeed(HashSeedFromFlags(flags));
   // 2. Platform: worker threads for GC and compilation (one thread is enough on small machines).
   PlatformSlot() = v8::platform::NewDefaultPlatform();
   v8::V8::InitializePlatform(PlatformSlot().get());

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
 #include "format/v8_blob_header.h"
+#include "runtime/shared_read_only_heap.h"
 #include "runtime/v8_process.h"
 #include "snapshot_inspect/blob_file.h"
 #include "v8-array-buffer.h"
@@ -148,6 +149,11 @@ absl::StatusOr<HeapComposition> MeasureHeap(const SnapshotPair& pair,
   params.snapshot_blob = &blob;
   params.external_references = references.data();
   params.array_buffer_allocator = allocator.get();
+  // Two blobs of one `diff --heap` are measured one after the other; the lease still refuses
+  // a blob the live read-only heap could not serve, should that ever change.
+  ASSIGN_OR_RETURN(ReadOnlyHeapNeed need,
+                   ReadOnlyHeapNeed::ForSnapshot(blob_path, pair.blob, pair.sidecar));
+  ASSIGN_OR_RETURN(SharedReadOnlyHeap::Lease lease, SharedReadOnlyHeap::Acquire(need));
   std::unique_ptr<v8::Isolate, IsolateDeleter> isolate(v8::Isolate::New(params));
   if (isolate == nullptr) return absl::InternalError("V8 could not create an isolate from the blob");
   return Measure(isolate.get());
