@@ -52,6 +52,9 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
   app.add_flag("--size-report", options.size_report,
                "Also record in the sidecar how many blob bytes each extension adds (builds each "
                "manifest prefix once more; see docs/inspect.md)");
+  app.add_flag("--require-rehashable", options.require_rehashable,
+               "Fail when V8 cannot rehash the blob, so every process draws its own hash seed "
+               "(V8 10.2 cannot rehash ES modules; see docs/reliability.md)");
   app.add_flag("--verbose,-v", options.verbose, "One line per extension and a summary on stderr");
   ErrorFormat error_format = ErrorFormat::kText;
   AddErrorFormatOption(app, error_format);

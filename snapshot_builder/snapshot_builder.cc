@@ -15,10 +15,12 @@
 #include "format/manifest_loader.h"
 #include "format/snapshot_files.h"
 #include "format/status_macros.h"
+#include "format/v8_blob_header.h"
 #include "format/version.h"
 #include "runtime/bootstrap.h"
 #include "runtime/js_error.h"
 #include "runtime/module_map.h"
+#include "runtime/shared_read_only_heap.h"
 #include "runtime/snapshot_layout.h"
 #include "runtime/v8_process.h"
 #include "v8-context.h"
@@ -110,6 +112,17 @@ absl::Status RunWarmup(v8::Isolate* isolate, v8::Local<v8::Context> context,
   }
   isolate->PerformMicrotaskCheckpoint();
   return absl::OkStatus();
+}
+
+// Why V8 marked the blob as not rehashable, as far as the sidecar tells.
+std::string WhyNotRehashable(const Sidecar& sidecar) {
+  for (const ModuleRecord& module : sidecar.modules()) {
+    if (!module.lazy()) {
+      return absl::StrCat("it holds ES modules, such as ", module.specifier(),
+                          ", and V8 10.2 cannot rehash a module's export table");
+    }
+  }
+  return "the heap holds a hash table V8 cannot rehash";
 }
 
 // Runs the extensions inside a SnapshotCreator and returns the blob bytes; fills the module
@@ -299,6 +312,15 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   }
   Sidecar sidecar = DescribeBuild(options, manifest, layout, flags, registry);
   ASSIGN_OR_RETURN(std::string blob, CreateBlob(options, manifest, layout, sidecar));
+  ASSIGN_OR_RETURN(V8BlobHeader header, ParseV8BlobHeader(blob));
+  if (!header.rehashable && options.require_rehashable) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "V8 cannot rehash the snapshot of '", options.manifest_path, "': ",
+        WhyNotRehashable(sidecar),
+        "; every isolate from it would use the builder's fixed hash seed.\n  fix: carry the "
+        "extensions' code as classic scripts (js:) instead of ES modules, or build without "
+        "--require-rehashable and accept a fixed seed (docs/reliability.md, 'Hash seed')"));
+  }
   if (options.size_report) {
     if (options.verbose) std::fprintf(stderr, "size report: building each manifest prefix\n");
     ASSIGN_OR_RETURN(std::vector<ExtensionSize> sizes,
@@ -316,7 +338,15 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   summary.sidecar_bytes = static_cast<int64_t>(EncodeSidecar(sidecar).size());
   summary.sidecar = std::move(sidecar);
   summary.seconds = SecondsSince(start);
+  summary.rehashable = header.rehashable;
   if (options.verbose) {
+    if (header.rehashable) {
+      std::fprintf(stderr, "hash seed: V8 can rehash the blob; each process draws its own\n");
+    } else {
+      std::fprintf(stderr, "hash seed: fixed at %s in every isolate: V8 cannot rehash the blob (%s)\n",
+                   HashSeedFromFlags(flags).value_or("V8's build-time random value").c_str(),
+                   WhyNotRehashable(summary.sidecar).c_str());
+    }
     std::fprintf(stderr, "wrote %s (%lld bytes) and its sidecar (%lld bytes) in %.1f ms\n",
                  options.out_path.c_str(), static_cast<long long>(summary.blob_bytes),
                  static_cast<long long>(summary.sidecar_bytes), summary.seconds * 1000);

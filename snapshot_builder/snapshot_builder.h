@@ -39,6 +39,11 @@ struct BuildOptions {
   // extension k is charged bytes(prefix k+1) - bytes(prefix k). The blob written is the same as
   // without it; the build takes about N/2 + 1 times as long (docs/inspect.md).
   bool size_report = false;
+  // Fail the build when V8 cannot rehash the blob. Such a blob makes every isolate from it use
+  // the builder's fixed hash seed instead of a random one per process, which lets whoever knows
+  // the seed (it is in the blob) flood the runtime's hash tables with colliding keys. V8 10.2
+  // cannot rehash a snapshot holding ES modules, so this suits manifests of classic scripts.
+  bool require_rehashable = false;
   // When set, a Makefile-style depfile listing the manifest and every source it names, so a
   // build system re-runs the builder exactly when one of them changes (build/v8_snapshot.gni).
   std::string depfile_path;
@@ -49,6 +54,8 @@ struct BuildSummary {
   int64_t blob_bytes = 0;
   int64_t sidecar_bytes = 0;
   double seconds = 0;
+  // Whether V8 can rehash the blob with a fresh seed per process (see require_rehashable).
+  bool rehashable = false;
 };
 
 // The V8 flags every build starts with: --predictable (and fixed seeds) so that the same

@@ -16,6 +16,7 @@
 #include "format/status_macros.h"
 #include "format/v8_blob_header.h"
 #include "google/protobuf/util/json_util.h"
+#include "runtime/shared_read_only_heap.h"
 #include "snapshot_inspect/blob_file.h"
 #include "snapshot_inspect/commands.h"
 #include "snapshot_inspect/human_size.h"
@@ -61,7 +62,16 @@ void RenderSections(const InfoReport& r, std::string& out) {
   TextTable facts({});
   facts.AddRow({"version", h.version()});
   facts.AddRow({"contexts", absl::StrCat(h.num_contexts())});
-  facts.AddRow({"rehashable", YesNo(h.rehashable())});
+  if (h.rehashable()) {
+    facts.AddRow({"rehashable", "yes (each process draws its own hash seed)"});
+  } else {
+    std::optional<std::string> seed =
+        HashSeedFromFlags({r.build().v8_flags().begin(), r.build().v8_flags().end()});
+    facts.AddRow({"rehashable", absl::StrCat("no (every isolate uses ",
+                                             seed ? absl::StrCat("hash seed ", *seed)
+                                                  : std::string("the builder's hash seed"),
+                                             "; docs/reliability.md)")});
+  }
   facts.AddRow({"checksum", absl::StrCat("0x", h.checksum(), " (adler32, checked by verify)")});
   absl::StrAppend(&out, facts.Render("  "));
   TextTable t({"section", "offset", "size", "bytes", "share"},

@@ -135,6 +135,27 @@ TEST_F(BuildAndRunTest, UnknownExtModuleIsAClearError) {
   EXPECT_THAT(run.err, HasSubstr("unknown extension module 'ext:nope/missing.js'"));
 }
 
+// A blob V8 cannot rehash fixes the hash seed of every isolate; --require-rehashable refuses
+// one (ES modules, in V8 10.2) and accepts a manifest of classic scripts.
+TEST_F(BuildAndRunTest, RequireRehashableRefusesModulesAndAcceptsClassicScripts) {
+  ToolResult refused = Build("tests/fixtures/core_console.textproto", {"--require-rehashable"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("V8 cannot rehash the snapshot"));
+  EXPECT_THAT(refused.err, HasSubstr("it holds ES modules, such as ext:console/console.js"));
+  EXPECT_THAT(refused.err, HasSubstr("fix: carry the extensions' code as classic scripts"));
+  struct stat st;
+  EXPECT_NE(stat(Snap().c_str(), &st), 0) << "a refused build wrote its blob";
+  EXPECT_NE(stat((Snap() + ".sidecar.pb").c_str(), &st), 0) << "a refused build wrote its sidecar";
+
+  ToolResult accepted =
+      Build("tests/fixtures/core_only.textproto", {"--require-rehashable", "--verbose"});
+  ASSERT_EQ(accepted.exit_code, 0) << accepted.err;
+  EXPECT_THAT(accepted.err, HasSubstr("hash seed: V8 can rehash the blob"));
+  ToolResult modules = Build("tests/fixtures/core_console.textproto", {"--verbose"});
+  ASSERT_EQ(modules.exit_code, 0) << modules.err;
+  EXPECT_THAT(modules.err, HasSubstr("hash seed: fixed at 1 in every isolate"));
+}
+
 TEST_F(BuildAndRunTest, MissingScriptIsAClearError) {
   ASSERT_EQ(Build("manifests/default.textproto").exit_code, 0);
   ToolResult run = RunTool("snapshot_run", {"--snapshot", Snap(), tmp_.path() + "/nope.js"});
