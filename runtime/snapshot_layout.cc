@@ -3,6 +3,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "runtime/v8_internal_references.h"
 
 namespace v8snap {
 
@@ -50,6 +51,14 @@ absl::StatusOr<RuntimeLayout> ComputeLayout(const std::vector<std::string>& exte
       result.external_references.push_back(address);
       result.ops.push_back(&op);
     }
+  }
+  // V8's own functions that its table lacks, after every op (see v8_internal_references.h).
+  for (const V8InternalReference& internal : V8InternalReferences()) {
+    ExternalReferenceRecord* reference = result.layout.add_external_references();
+    reference->set_index(static_cast<uint32_t>(result.external_references.size()));
+    reference->set_name(internal.name);
+    reference->set_kind(ExternalReferenceRecord::V8_INTERNAL);
+    result.external_references.push_back(internal.address);
   }
   result.external_references.push_back(0);
   return result;

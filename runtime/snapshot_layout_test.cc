@@ -32,9 +32,26 @@ TEST(SnapshotLayoutTest, IdsFollowExtensionOrderThenDeclarationOrder) {
   EXPECT_EQ(l.ops(2).arity(), 2);
   EXPECT_EQ(l.external_references(1).name(), "alpha.op_a");
   EXPECT_EQ(l.ops(1).external_reference_indexes(0), 1u);
-  ASSERT_EQ(layout->external_references.size(), 4u);
+  // Three ops, V8's module namespace accessors, then V8's 0 terminator.
+  ASSERT_EQ(layout->external_references.size(), 6u);
   EXPECT_EQ(layout->external_references[1], reinterpret_cast<intptr_t>(OpA));
   EXPECT_EQ(layout->external_references.back(), 0);
+}
+
+// V8 10.2's own table lacks the module namespace accessors; every layout carries them after the
+// ops, found in the linked libnode, so `import * as ns` can be snapshotted.
+TEST(SnapshotLayoutTest, V8sModuleNamespaceAccessorsFollowTheOps) {
+  ExtensionRegistry registry = TwoExtensions();
+  auto layout = ComputeLayout({"alpha"}, registry);
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  const Layout& l = layout->layout;
+  ASSERT_EQ(l.external_references_size(), 4);
+  EXPECT_EQ(l.external_references(2).name(), "v8.Accessors::ModuleNamespaceEntryGetter");
+  EXPECT_EQ(l.external_references(3).name(), "v8.Accessors::ModuleNamespaceEntrySetter");
+  EXPECT_EQ(l.external_references(3).index(), 3u);
+  EXPECT_EQ(l.external_references(3).kind(), ExternalReferenceRecord::V8_INTERNAL);
+  EXPECT_NE(layout->external_references[2], 0);
+  EXPECT_NE(layout->external_references[3], 0);
 }
 
 TEST(SnapshotLayoutTest, DuplicateOpNamesAreRefused) {

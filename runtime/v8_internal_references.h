@@ -1,0 +1,31 @@
+// V8 functions that a snapshot may point at but V8 10.2's own external-reference table lacks,
+// so the embedder's table must carry them.
+//
+// A module namespace object (`import * as ns`, `export * as ns from`) has one accessor per
+// export whose getter and setter are V8's Accessors::ModuleNamespaceEntryGetter/Setter. V8 10.2
+// does not list them in its table, so serializing such an object aborts the builder ("Unknown
+// external reference"). ComputeLayout appends them to every layout after the ops; the
+// serializer then encodes them as embedder references, and the runtime's table, computed the
+// same way in its own process, supplies the addresses back.
+#ifndef V8SNAP_RUNTIME_V8_INTERNAL_REFERENCES_H_
+#define V8SNAP_RUNTIME_V8_INTERNAL_REFERENCES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace v8snap {
+
+struct V8InternalReference {
+  // Stable name in the sidecar: "v8.Accessors::ModuleNamespaceEntryGetter".
+  std::string name;
+  intptr_t address = 0;
+};
+
+// Resolved once from the linked libnode by symbol name. A V8 that does not export one of them
+// gets no entry for it: such a V8 has no use for it either.
+const std::vector<V8InternalReference>& V8InternalReferences();
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_RUNTIME_V8_INTERNAL_REFERENCES_H_
