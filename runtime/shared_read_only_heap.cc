@@ -49,11 +49,12 @@ ReadOnlyHeapNeed ReadOnlyHeapNeed::ForBlob(const std::string& blob_label, bool r
 }
 
 absl::StatusOr<ReadOnlyHeapNeed> ReadOnlyHeapNeed::ForSnapshot(const std::string& blob_label,
-                                                              absl::string_view blob,
-                                                              const Sidecar& sidecar) {
+                                                               absl::string_view blob,
+                                                               const Sidecar& sidecar) {
   absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(blob);
   if (!header.ok()) {
-    return absl::DataLossError(absl::StrCat("snapshot '", blob_label, "': ", header.status().message()));
+    return absl::DataLossError(
+        absl::StrCat("snapshot '", blob_label, "': ", header.status().message()));
   }
   return ForBlob(blob_label, header->rehashable,
                  {sidecar.v8_flags().begin(), sidecar.v8_flags().end()}, sidecar.blob().xxh3_128());
@@ -99,7 +100,8 @@ absl::StatusOr<SharedReadOnlyHeap::Lease> SharedReadOnlyHeap::Acquire(
         "cannot start an isolate from ", need.source, " while ", state.live,
         " isolate(s) of this process, started from ", state.creator,
         ", are alive: V8 10.2 shares one read-only heap among the live isolates of a process, "
-        "and that heap carries ", Describe(state.seed), ", while ", need.source,
+        "and that heap carries ",
+        Describe(state.seed), ", while ", need.source,
         " cannot be rehashed (it holds ES modules) and needs ", Describe(need.fixed_seed),
         ".\n  fix: dispose of the other isolates first, or keep runtimes started from source "
         "and runtimes started from this snapshot in separate processes (runtimes from one "

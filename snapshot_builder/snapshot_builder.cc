@@ -139,9 +139,9 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
     // The map's handles must be gone before CreateBlob, hence its own scope.
     ModuleMap modules(isolate, context, /*allow_files=*/false);
     modules.Install();
-    ASSIGN_OR_RETURN(std::vector<ModuleRecord> records,
-                     BootstrapContext(isolate, context, layout, manifest.extensions, modules,
-                                      &progress));
+    ASSIGN_OR_RETURN(
+        std::vector<ModuleRecord> records,
+        BootstrapContext(isolate, context, layout, manifest.extensions, modules, &progress));
     if (!options.warmup_script_path.empty()) {
       RETURN_IF_ERROR(RunWarmup(isolate, context, options.warmup_script_path));
     }
@@ -184,9 +184,10 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
 // Blob bytes per extension, by building each prefix of the extension list (see
 // BuildOptions::size_report). `full_bytes` is the size of the blob of all N extensions, already
 // built; prefixes 0..N-1 are built here, in order, each in a fresh SnapshotCreator.
-absl::StatusOr<std::vector<ExtensionSize>> MeasureExtensionSizes(
-    const BuildOptions& options, const LoadedManifest& manifest,
-    const ExtensionRegistry& registry, int64_t full_bytes) {
+absl::StatusOr<std::vector<ExtensionSize>> MeasureExtensionSizes(const BuildOptions& options,
+                                                                 const LoadedManifest& manifest,
+                                                                 const ExtensionRegistry& registry,
+                                                                 int64_t full_bytes) {
   BuildOptions quiet = options;
   quiet.verbose = false;
   quiet.warmup_script_path.clear();  // it may use any extension; prefixes lack some
@@ -315,17 +316,17 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   ASSIGN_OR_RETURN(V8BlobHeader header, ParseV8BlobHeader(blob));
   if (!header.rehashable && options.require_rehashable) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "V8 cannot rehash the snapshot of '", options.manifest_path, "': ",
-        WhyNotRehashable(sidecar),
+        "V8 cannot rehash the snapshot of '", options.manifest_path,
+        "': ", WhyNotRehashable(sidecar),
         "; every isolate from it would use the builder's fixed hash seed.\n  fix: carry the "
         "extensions' code as classic scripts (js:) instead of ES modules, or build without "
         "--require-rehashable and accept a fixed seed (docs/reliability.md, 'Hash seed')"));
   }
   if (options.size_report) {
     if (options.verbose) std::fprintf(stderr, "size report: building each manifest prefix\n");
-    ASSIGN_OR_RETURN(std::vector<ExtensionSize> sizes,
-                     MeasureExtensionSizes(options, manifest, registry,
-                                           static_cast<int64_t>(blob.size())));
+    ASSIGN_OR_RETURN(
+        std::vector<ExtensionSize> sizes,
+        MeasureExtensionSizes(options, manifest, registry, static_cast<int64_t>(blob.size())));
     for (ExtensionSize& size : sizes) *sidecar.add_size_report() = std::move(size);
   }
   RETURN_IF_ERROR(WriteSnapshotPair(options.out_path, blob, &sidecar));
@@ -343,7 +344,8 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
     if (header.rehashable) {
       std::fprintf(stderr, "hash seed: V8 can rehash the blob; each process draws its own\n");
     } else {
-      std::fprintf(stderr, "hash seed: fixed at %s in every isolate: V8 cannot rehash the blob (%s)\n",
+      std::fprintf(stderr,
+                   "hash seed: fixed at %s in every isolate: V8 cannot rehash the blob (%s)\n",
                    HashSeedFromFlags(flags).value_or("V8's build-time random value").c_str(),
                    WhyNotRehashable(summary.sidecar).c_str());
     }

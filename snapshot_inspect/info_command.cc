@@ -49,10 +49,10 @@ void RenderBuild(const InfoReport& r, std::string& out) {
   t.AddRow({"V8 flags", absl::StrJoin(b.v8_flags(), " ")});
   t.AddRow({"code cache", b.code_cache()});
   t.AddRow({"blob", SizeCell(r.blob().size())});
-  t.AddRow({"blob hash", absl::StrCat("XXH3-128 ", r.blob().xxh3_128(),
-                                      r.blob().matches_sidecar()
-                                          ? " (matches the blob)"
-                                          : " (DOES NOT match the blob: run verify)")});
+  t.AddRow({"blob hash",
+            absl::StrCat("XXH3-128 ", r.blob().xxh3_128(),
+                         r.blob().matches_sidecar() ? " (matches the blob)"
+                                                    : " (DOES NOT match the blob: run verify)")});
   absl::StrAppend(&out, t.Render(""));
 }
 
@@ -101,9 +101,9 @@ void RenderExtensions(const InfoReport& r, std::string& out) {
               size == sizes.end() ? "-" : HumanSize(size->second)});
   }
   absl::StrAppend(&out, t.Render("  "));
-  TextTable s({"extension", "kind", "path", "specifier", "size", "XXH3-128"},
-              {TextTable::kLeft, TextTable::kLeft, TextTable::kLeft, TextTable::kLeft,
-               TextTable::kRight});
+  TextTable s(
+      {"extension", "kind", "path", "specifier", "size", "XXH3-128"},
+      {TextTable::kLeft, TextTable::kLeft, TextTable::kLeft, TextTable::kLeft, TextTable::kRight});
   for (const ExtensionRecord& e : r.extensions()) {
     for (const SourceRecord& src : e.sources()) {
       s.AddRow({e.name(), SourceRecord::Kind_Name(src.kind()), src.path(),
@@ -187,10 +187,11 @@ absl::StatusOr<InfoReport> BuildInfoReport(const std::string& blob_path) {
   const std::string sidecar_path = SidecarPathFor(blob_path);
   absl::StatusOr<std::string> sidecar_bytes = ReadFileToString(sidecar_path);
   if (absl::IsNotFound(sidecar_bytes.status())) {
-    return absl::NotFoundError(absl::StrCat(
-        "no sidecar at '", sidecar_path, "': snapshot_inspect reads the pairs snapshot_builder "
-        "writes (NAME.bin and NAME.bin.sidecar.pb); give the path of the blob. ",
-        sidecar_bytes.status().message()));
+    return absl::NotFoundError(
+        absl::StrCat("no sidecar at '", sidecar_path,
+                     "': snapshot_inspect reads the pairs snapshot_builder "
+                     "writes (NAME.bin and NAME.bin.sidecar.pb); give the path of the blob. ",
+                     sidecar_bytes.status().message()));
   }
   RETURN_IF_ERROR(sidecar_bytes.status());
   ASSIGN_OR_RETURN(Sidecar sidecar, DecodeSidecar(*sidecar_bytes, sidecar_path));
