@@ -109,8 +109,9 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
           "names another. Before V8 sees the snapshot, its sidecar is checked against that\n"
           "configuration; any difference is refused with the first culprit named (--relink binds\n"
           "by name instead when only the extensions' order differs).\n\n"
-          "File ops may touch nothing unless --allow-read / --allow-write grant it; the ES\n"
-          "modules the script imports are loaded regardless.\n"
+          "File ops may touch nothing unless --allow-read / --allow-write grant it. The script\n"
+          "and its static imports load without a grant; a dynamic import() of a file needs\n"
+          "--allow-read for it.\n"
           "Exit codes: 0 ok, 1 error (mismatch, bad file, uncaught JS exception), 2 usage error."),
       tool);
   AddVersionFlag(app, tool);

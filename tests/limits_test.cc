@@ -74,6 +74,23 @@ TEST_F(LimitsTest, TypedArraysCountAgainstTheLimitAndTheRefusalCanBeCaught) {
   EXPECT_EQ(r.out, "RangeError: Array buffer allocation failed, within the limit\n");
 }
 
+// TextEncoder's output comes from the same counted allocator; a refusal is a RangeError the
+// script can catch (it used to end the process inside V8).
+TEST_F(LimitsTest, EncodedBytesCountAgainstTheLimitToo) {
+  ToolResult r =
+      Run("const text = 'x'.repeat(4 * 1024 * 1024);\n"
+          "const keep = [];\n"
+          "try {\n"
+          "  while (keep.length < 256) keep.push(new TextEncoder().encode(text));\n"
+          "  console.log('no limit after ' + keep.length * 4 + ' MiB');\n"
+          "} catch (e) {\n"
+          "  console.log(e.name + ': ' + e.message + (keep.length * 4 <= 64 ? '' : ' too late'));\n"
+          "}\n",
+          {"--max-heap-mb=64"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "RangeError: Array buffer allocation failed\n");
+}
+
 TEST_F(LimitsTest, AnUncaughtTypedArrayRefusalNamesTheLimit) {
   ToolResult r = Run("const keep = [];\nwhile (true) keep.push(new Float64Array(1000000));\n",
                      {"--max-heap-mb=32"});

@@ -53,7 +53,26 @@ void OpEncodingEncode(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::String> text = info[0].As<v8::String>();
   // A lone surrogate counts 3 bytes, the size of its U+FFFD replacement.
   size_t length = static_cast<size_t>(text->Utf8Length(isolate));
-  std::unique_ptr<v8::BackingStore> store = v8::ArrayBuffer::NewBackingStore(isolate, length);
+  // Through the isolate's allocator, so the bytes count against the runtime's ArrayBuffer limit,
+  // and by hand: NewBackingStore(isolate, length) ends the process when the allocator refuses.
+  std::unique_ptr<v8::BackingStore> store;
+  if (length == 0) {
+    store = v8::ArrayBuffer::NewBackingStore(isolate, 0);
+  } else {
+    v8::ArrayBuffer::Allocator* allocator = isolate->GetArrayBufferAllocator();
+    void* data = allocator->AllocateUninitialized(length);
+    if (data == nullptr) {
+      isolate->ThrowException(
+          v8::Exception::RangeError(OpString(isolate, "Array buffer allocation failed")));
+      return;
+    }
+    store = v8::ArrayBuffer::NewBackingStore(
+        data, length,
+        [](void* bytes, size_t size, void* owner) {
+          static_cast<v8::ArrayBuffer::Allocator*>(owner)->Free(bytes, size);
+        },
+        allocator);
+  }
   if (length != 0) {
     text->WriteUtf8(isolate, static_cast<char*>(store->Data()), static_cast<int>(length), nullptr,
                     kWriteOptions);
@@ -194,8 +213,10 @@ void OpEncodingDecode(const v8::FunctionCallbackInfo<v8::Value>& info) {
 }  // namespace
 }  // namespace v8snap
 
-V8SNAP_REGISTER_EXTENSION(encoding, {
-    {"op_encoding_encode", v8snap::OpEncodingEncode, 1, v8snap::OpMode::kSync},
-    {"op_encoding_encode_into", v8snap::OpEncodingEncodeInto, 2, v8snap::OpMode::kSync},
-    {"op_encoding_decode", v8snap::OpEncodingDecode, 2, v8snap::OpMode::kSync},
-});
+V8SNAP_REGISTER_EXTENSION(
+    encoding,
+    {
+        {"op_encoding_encode", v8snap::OpEncodingEncode, 1, v8snap::OpMode::kSync},
+        {"op_encoding_encode_into", v8snap::OpEncodingEncodeInto, 2, v8snap::OpMode::kSync},
+        {"op_encoding_decode", v8snap::OpEncodingDecode, 2, v8snap::OpMode::kSync},
+    });
