@@ -71,25 +71,18 @@ absl::Status ErrnoError(int error, absl::string_view what, const std::string& pa
                       absl::StrCat(what, " '", path, "': ", strerror(error)));
 }
 
-// Reads a file that Permissions::Check has approved, by its canonical path, walking from "/"
-// one component at a time without following symlinks (as the fs ops do): the canonical path
-// holds none, so meeting one means the tree changed after the check, and the read is refused
-// rather than led somewhere the check never saw. Regular files only.
+// Reads a file that Permissions::Check has approved, by its canonical path, without following
+// symlinks (OpenParentWithoutSymlinks, as the fs ops do). Regular files only.
 absl::StatusOr<std::string> ReadCheckedFile(const std::string& canonical) {
-  std::vector<std::string> parts = absl::StrSplit(canonical, '/', absl::SkipEmpty());
-  if (parts.empty()) return ErrnoError(EISDIR, "cannot open", canonical);
-  int folder = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-  for (size_t i = 0; folder >= 0 && i + 1 < parts.size(); ++i) {
-    int next = openat(folder, parts[i].c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    int error = errno;
-    close(folder);
-    folder = next;
-    errno = error;
-  }
+  std::string name;
+  int folder = OpenParentWithoutSymlinks(canonical, &name);
   if (folder < 0) return ErrnoError(errno, "cannot open", canonical);
+  if (name == ".") {
+    close(folder);
+    return ErrnoError(EISDIR, "cannot open", canonical);
+  }
   // O_NONBLOCK: a FIFO must not block the open; it is refused below as not a regular file.
-  int fd = openat(folder, parts.back().c_str(),
-                  O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+  int fd = openat(folder, name.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
   int error = errno;
   close(folder);
   if (fd < 0) return ErrnoError(error, "cannot open", canonical);

@@ -3,12 +3,14 @@
 #include "runtime/permissions.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
 #include <cstring>
 #include <deque>
+#include <vector>
 
 #include "absl/strings/cord.h"
 #include "absl/strings/numbers.h"
@@ -134,6 +136,21 @@ absl::StatusOr<std::string> Resolve(const std::string& path, FinalSymlink final_
 }
 
 }  // namespace
+
+int OpenParentWithoutSymlinks(const std::string& canonical, std::string* name) {
+  std::vector<std::string> parts = absl::StrSplit(canonical, '/', absl::SkipEmpty());
+  // O_PATH: only search permission is needed on the folders, as for a path lookup.
+  int folder = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  for (size_t i = 0; folder >= 0 && i + 1 < parts.size(); ++i) {
+    int next = openat(folder, parts[i].c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int error = errno;
+    close(folder);
+    folder = next;
+    errno = error;
+  }
+  *name = parts.empty() ? "." : parts.back();
+  return folder;
+}
 
 int ErrnoOf(const absl::Status& status) {
   auto payload = status.GetPayload(kErrnoPayload);  // absl::optional: not std:: in Debian's Abseil

@@ -88,6 +88,15 @@ class Permissions {
   Grant write_;
 };
 
+// Opens the folder holding the last component of `canonical` (a path Permissions::Check
+// returned) by walking from "/" one component at a time without following symlinks, and sets
+// `*name` to that last component ("." for "/" itself). Returns the folder's O_PATH descriptor
+// (the caller closes it), or -1 with errno set. The canonical path holds no symlinks, so
+// meeting one means the tree changed after the check (a folder swapped for a symlink): the walk
+// fails (ELOOP or ENOTDIR) rather than follow it somewhere the check never saw. Every file op
+// and every checked import opens its file this way, relative to the returned folder.
+int OpenParentWithoutSymlinks(const std::string& canonical, std::string* name);
+
 // The errno carried by a status from CanonicalizePath or Permissions::Check (0 when none).
 int ErrnoOf(const absl::Status& status);
 

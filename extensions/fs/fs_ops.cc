@@ -199,17 +199,15 @@ OpError OutOfMemory(const std::string& path, size_t bytes) {
   return op_error;
 }
 
-// Where a checked path is: the folder holding its last component, opened by walking the
-// canonical path from "/" one component at a time without following symlinks, and that last
-// component's name ("." for "/" itself). The canonical path holds no symlinks, so meeting one
-// means the tree changed after the check (a folder swapped for a symlink): the walk fails
-// (ELOOP or ENOTDIR) rather than follow it somewhere the check never saw.
+// Where a checked path is: the folder holding its last component, opened without following
+// symlinks (OpenParentWithoutSymlinks), and that last component's name ("." for "/" itself).
 struct Located {
   std::string canonical;
   Fd folder;
   std::string name;
 };
 
+// mkdir's own walk, which creates missing folders on the way, opens each folder like this.
 constexpr int kWalkFlags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
 // Permissions::Check, then the walk: how every op starts.
@@ -220,16 +218,8 @@ OpResult<Located> CheckAndLocate(const Permissions& permissions, Access access,
   if (!canonical.ok()) return Refused(canonical.status(), syscall, path);
   Located located;
   located.canonical = *std::move(canonical);
-  // O_PATH: only search permission is needed on the folders, as for a path lookup.
-  located.folder = Fd(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+  located.folder = Fd(OpenParentWithoutSymlinks(located.canonical, &located.name));
   if (located.folder.get() < 0) return Failure(errno, syscall, path);
-  std::vector<std::string> parts = absl::StrSplit(located.canonical, '/', absl::SkipEmpty());
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    Fd next(openat(located.folder.get(), parts[i].c_str(), kWalkFlags));
-    if (next.get() < 0) return Failure(errno, syscall, path);
-    located.folder = std::move(next);
-  }
-  located.name = parts.empty() ? "." : parts.back();
   return located;
 }
 
