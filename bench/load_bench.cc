@@ -58,8 +58,8 @@ void BM_BareIsolate(benchmark::State& state) {
 }
 
 // "Blob + sidecar in memory" to "context ready, ops bound", check included: the sidecar's
-// envelope and payload are decoded, the blob hashed against it and copied into the pair the
-// runtime owns, then FromSnapshotPair (own layout, layout diff, isolate, context, modules).
+// envelope and payload are decoded, the blob copied into a VerifiedSnapshotPair and hashed
+// against it, then FromVerifiedSnapshot (own layout, layout diff, isolate, context, modules).
 void BM_SnapshotLoad(benchmark::State& state, const char* name) {
   EnsureV8();
   const SnapshotInput& in = Input(name);
@@ -71,9 +71,11 @@ void BM_SnapshotLoad(benchmark::State& state, const char* name) {
       ManualTimer timer(state, &cpu);
       auto sidecar = DecodeSidecar(in.sidecar_bytes, in.blob_path);
       CheckOk(sidecar.status(), "sidecar");
-      CheckOk(VerifyBlobMatchesSidecar(in.blob, *sidecar, in.blob_path), "blob");
-      SnapshotPair pair{in.blob, *std::move(sidecar)};
-      auto loaded = JsRuntime::FromSnapshotPair(std::move(pair), in.blob_path, in.config);
+      // Hashes the blob against the sidecar once; FromVerifiedSnapshot does not hash again.
+      auto verified = VerifiedSnapshotPair::Verify(SnapshotPair{in.blob, *std::move(sidecar)},
+                                                   in.blob_path);
+      CheckOk(verified.status(), "blob");
+      auto loaded = JsRuntime::FromVerifiedSnapshot(*verified, in.config);
       CheckOk(loaded.status(), "load");
       runtime = *std::move(loaded);
     }
@@ -142,9 +144,10 @@ void BM_FirstScript(benchmark::State& state, const char* name, bool from_source)
       } else {
         auto sidecar = DecodeSidecar(in.sidecar_bytes, in.blob_path);
         CheckOk(sidecar.status(), "sidecar");
-        CheckOk(VerifyBlobMatchesSidecar(in.blob, *sidecar, in.blob_path), "blob");
-        created = JsRuntime::FromSnapshotPair(SnapshotPair{in.blob, *std::move(sidecar)},
-                                              in.blob_path, in.config);
+        auto verified = VerifiedSnapshotPair::Verify(SnapshotPair{in.blob, *std::move(sidecar)},
+                                                     in.blob_path);
+        CheckOk(verified.status(), "blob");
+        created = JsRuntime::FromVerifiedSnapshot(*verified, in.config);
       }
       CheckOk(created.status(), "create");
       runtime = *std::move(created);

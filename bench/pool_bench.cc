@@ -1,7 +1,7 @@
 // Time to first script with and without a RuntimePool (runtimes loaded ahead of need on a
 // background thread), on the default snapshot. Wall time is what matters here: the pool moves
 // the load to another thread, so the caller's CPU time says little.
-//   cold          FromSnapshotPair + the first script, as without a pool
+//   cold          FromVerifiedSnapshot + the first script, as without a pool
 //   ready         Take() from a pool whose runtime is already made (the idle-time case: the
 //                 pool refills between requests, untimed)
 //   back_to_back  Take() + script, request after request with no pause: the pool can only
@@ -49,9 +49,10 @@ void BM_PoolFirstScript(benchmark::State& state, const char* mode) {
       } else {
         auto sidecar = DecodeSidecar(in.sidecar_bytes, in.blob_path);
         CheckOk(sidecar.status(), "sidecar");
-        CheckOk(VerifyBlobMatchesSidecar(in.blob, *sidecar, in.blob_path), "blob");
-        auto created = JsRuntime::FromSnapshotPair(SnapshotPair{in.blob, *std::move(sidecar)},
-                                                   in.blob_path, in.config);
+        auto verified = VerifiedSnapshotPair::Verify(SnapshotPair{in.blob, *std::move(sidecar)},
+                                                     in.blob_path);
+        CheckOk(verified.status(), "blob");
+        auto created = JsRuntime::FromVerifiedSnapshot(*verified, in.config);
         CheckOk(created.status(), "load");
         runtime = *std::move(created);
       }

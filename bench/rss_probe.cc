@@ -1,11 +1,13 @@
 // RSS per live runtime: `v8snap_bench --v8snap_rss=KIND:INPUT`, one process per measurement so
-// that no other kind of isolate has warmed the allocator. KIND is `snapshot` (FromSnapshotPair),
+// that no other kind of isolate has warmed the allocator. KIND is `snapshot` (FromVerifiedSnapshot,
+// every runtime sharing one verified copy of the blob, as an embedder serving many would),
 // `source` (FromSource) or `bare` (V8's own isolate + context); INPUT a snapshot input name.
 // Prints one JSON object: {"kind":..., "input":..., "runtimes":N, "rss_kib_per_runtime":X}.
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,8 +46,14 @@ struct Live {
 std::unique_ptr<Live> Create(const std::string& kind, const SnapshotInput& in) {
   auto live = std::make_unique<Live>();
   if (kind == "snapshot") {
-    auto runtime =
-        JsRuntime::FromSnapshotPair(SnapshotPair{in.blob, in.sidecar}, in.blob_path, in.config);
+    // Verified once, in the warm-up before the first RSS reading: the runtimes share it.
+    static std::optional<VerifiedSnapshotPair> shared;
+    if (!shared.has_value()) {
+      auto verified = VerifiedSnapshotPair::Verify(SnapshotPair{in.blob, in.sidecar}, in.blob_path);
+      CheckOk(verified.status(), "verify");
+      shared = *std::move(verified);
+    }
+    auto runtime = JsRuntime::FromVerifiedSnapshot(*shared, in.config);
     CheckOk(runtime.status(), "snapshot");
     live->runtime = *std::move(runtime);
   } else if (kind == "source") {

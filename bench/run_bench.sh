@@ -21,7 +21,7 @@ min_time="${BENCH_MIN_TIME:-0.3}"
 filter="${BENCH_FILTER:-.}"
 results="$out/results"
 
-for tool in snapshot_builder snapshot_run snapshot_run_static_deps v8_floor v8snap_bench; do
+for tool in snapshot_builder snapshot_run v8_floor v8snap_bench; do
   if [ ! -x "$out/$tool" ]; then
     echo "run_bench: $out/$tool is missing; build it first: ninja -C $out bench" >&2
     exit 1
@@ -72,7 +72,6 @@ python3 bench/process_timing.py --runs "$runs" --json "$results/startup.json" \
   "floor=$out/v8_floor" \
   "floor_isolate=$out/v8_floor --isolate" \
   "snapshot_run=$out/snapshot_run --snapshot $data/snapshots/default.bin bench/hello.js" \
-  "snapshot_run_static_deps=$out/snapshot_run_static_deps --snapshot $data/snapshots/default.bin bench/hello.js" \
   "snapshot_run_no_snapshot=$out/snapshot_run --no-snapshot bench/hello.js" \
   "snapshot_run_demo=$out/snapshot_run --snapshot $data/snapshots/default.bin --allow-read=examples examples/hello.js"
 

@@ -179,7 +179,6 @@ def main():
         bench.items_per_second("BM_HotLoop/js_function"),
         bench.items_per_second("BM_HotLoop/fast_api_op"))
     extra["startup_floor_isolate_vs_floor"] = process(startup, "floor_isolate", "floor")[0]
-    extra["startup_static_deps_vs_floor"] = process(startup, "snapshot_run_static_deps", "floor")[0]
     extra["load_dispose_share"] = ratio(bench.counter(load, "dispose_cpu_us"), bench.cpu_us(load))
     extra["startup_demo_vs_floor"] = process(startup, "snapshot_run_demo", "floor")[0]
     extra["startup_no_snapshot_vs_snapshot"] = process(
@@ -246,7 +245,7 @@ def main():
                 "first_script_synth_source_vs_synth", "pool_first_script_vs_cold",
                 "pool_first_script_vs_cold_wall", "pool_back_to_back_vs_cold_wall",
                 "op_call_vs_js_call_fast_api", "startup_floor_isolate_vs_floor",
-                "startup_static_deps_vs_floor", "startup_demo_vs_floor", "load_dispose_share",
+                "startup_demo_vs_floor", "load_dispose_share",
                 "startup_no_snapshot_vs_snapshot", "rss_snapshot_vs_source_default",
                 "rss_snapshot_vs_source_synth", "check_share_of_load_synth"):
         value = summary.get(key)
