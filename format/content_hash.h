@@ -5,8 +5,17 @@
 #include <string>
 
 #include "absl/strings/string_view.h"
+#include "format/xxh3_avx2.h"
 
 namespace v8snap {
+
+// XXH3-128 over `bytes`, with AVX2 where the CPU has it (3x faster than Debian's SSE2 build on a
+// 640 KB blob: every load hashes its blob). Allocates nothing, so it may run where only C code
+// may (the inspector's SIGBUS-guarded hash of a mapping).
+Xxh3Digest Xxh3Digest128(absl::string_view bytes);
+
+// 32 lowercase hex digits of a digest, high half first.
+std::string Xxh3Hex(Xxh3Digest digest);
 
 // 32 lowercase hex digits of XXH3-128 over `bytes`.
 std::string Xxh3Hex(absl::string_view bytes);

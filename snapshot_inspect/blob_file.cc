@@ -15,9 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-
-#define XXH_INLINE_ALL
-#include <xxhash.h>
+#include "format/content_hash.h"
 
 namespace v8snap::inspect {
 namespace {
@@ -86,11 +84,11 @@ absl::StatusOr<std::string> MappedFile::Xxh3Hex() const {
   sigemptyset(&guard.sa_mask);
   sigaction(SIGBUS, &guard, &previous);
   sigjmp_buf target;
-  XXH128_hash_t hash = {};
+  Xxh3Digest hash;
   bool truncated = false;
   if (sigsetjmp(target, 1) == 0) {
     sigbus_target = &target;
-    hash = XXH3_128bits(data_, size_);
+    hash = Xxh3Digest128(absl::string_view(data_, size_));
   } else {
     truncated = true;
   }
@@ -103,7 +101,7 @@ absl::StatusOr<std::string> MappedFile::Xxh3Hex() const {
         "again once the file is complete; snapshot_builder replaces pairs by renaming, never in "
         "place."));
   }
-  return absl::StrFormat("%016x%016x", hash.high64, hash.low64);
+  return v8snap::Xxh3Hex(hash);
 }
 
 absl::StatusOr<V8BlobHeader> ParseBlobHeaderAt(absl::string_view blob, const std::string& path) {
