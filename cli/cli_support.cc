@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -61,6 +62,8 @@ int ParseOrExit(CLI::App& app, int argc, char** argv) {
   }
   return -1;
 }
+
+void IgnoreClosedOutput() { signal(SIGPIPE, SIG_IGN); }
 
 CLI::Validator NonEmptyPath() {
   return CLI::Validator(

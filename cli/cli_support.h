@@ -36,6 +36,11 @@ void PrintError(const std::string& tool, const std::string& message);
 // returns kExitUsage; returns -1 when the caller should go on.
 int ParseOrExit(CLI::App& app, int argc, char** argv);
 
+// Ignores SIGPIPE, so a reader that goes away (`snapshot_inspect info x.bin | head -5`) ends the
+// output quietly (writes fail with EPIPE) instead of killing the tool with exit 141, which
+// `set -o pipefail` scripts and CI would report as a failure. Every tool's main calls it first.
+void IgnoreClosedOutput();
+
 // A CLI11 check for path options: an empty value ("--out ''") is a usage error (exit 2), not a
 // run that fails later on a file named ".sidecar.pb".
 CLI::Validator NonEmptyPath();

@@ -90,7 +90,7 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
   const std::string tool = tool_name;
   // A reader that goes away (`| head -1`) must not kill the process with SIGPIPE (exit 141):
   // the write op sees EPIPE instead and the run ends quietly (runtime/process_output.h).
-  signal(SIGPIPE, SIG_IGN);
+  IgnoreClosedOutput();
   CLI::App app(
       absl::StrCat(
           "Runs SCRIPT (an ES module) on the runtime described by a manifest, loaded from a\n"

@@ -14,6 +14,7 @@
 namespace v8snap {
 
 int RunBuilderMain(int argc, char** argv, const char* tool_name) {
+  IgnoreClosedOutput();
   const std::string tool = tool_name;
   CLI::App app(
       absl::StrCat(
@@ -78,9 +79,9 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
   // sidecar would record it.
   if (absl::Status flags = V8Process::CheckFlags(options.extra_v8_flags); !flags.ok()) {
     PrintErrorAs(error_format, tool,
-                 absl::InvalidArgumentError(absl::StrCat(
-                     "--v8-flags: ", flags.message(), "\n  fix: correct or drop it; `", tool,
-                     " --v8-flags=--help` lists the flags this V8 knows.")));
+                 absl::InvalidArgumentError(
+                     absl::StrCat("--v8-flags: ", flags.message(), "\n  fix: correct or drop it; `",
+                                  tool, " --v8-flags=--help` lists the flags this V8 knows.")));
     return kExitUsage;
   }
 

@@ -49,6 +49,7 @@ CLI::Validator TopCount() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  v8snap::IgnoreClosedOutput();
   using namespace v8snap;
   using namespace v8snap::inspect;
   CLI::App app(
@@ -70,7 +71,8 @@ int main(int argc, char** argv) {
   InfoOptions info;
   CLI::App* info_command = app.add_subcommand(
       "info", "V8 and builder versions, blob sections, extensions, ops, references, modules");
-  info_command->add_option("snapshot", info.blob_path, "Snapshot blob (sidecar: SNAPSHOT.sidecar.pb)")
+  info_command
+      ->add_option("snapshot", info.blob_path, "Snapshot blob (sidecar: SNAPSHOT.sidecar.pb)")
       ->required();
   info_command->add_flag("--json", info.json, "Print the report as JSON");
   info_command->footer(
@@ -84,7 +86,8 @@ int main(int argc, char** argv) {
                    "Show only these parts, comma-separated: build, sections, extensions, ops, "
                    "refs, modules, sizes")
       ->delimiter(',')
-      ->check(CLI::IsMember(std::vector<std::string>(std::begin(kInfoParts), std::end(kInfoParts))));
+      ->check(
+          CLI::IsMember(std::vector<std::string>(std::begin(kInfoParts), std::end(kInfoParts))));
 
   VerifyOptions verify;
   CLI::App* verify_command = app.add_subcommand(
@@ -127,8 +130,7 @@ int main(int argc, char** argv) {
                    "Exit 1 when something at or above this changed (none: never)")
       ->check(CLI::IsMember({"none", "compatible", "breaking"}))
       ->capture_default_str();
-  diff_command->add_flag("--heap", diff.heap,
-                         "Also load both blobs in V8 and compare their heaps");
+  diff_command->add_flag("--heap", diff.heap, "Also load both blobs in V8 and compare their heaps");
   diff_command->add_flag("--json", diff.json, "Print the report as JSON");
   diff_command->footer(
       "Examples:\n"

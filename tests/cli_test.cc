@@ -23,6 +23,27 @@ TEST(CliTest, EveryToolHasHelpWithExamplesAndVersion) {
   }
 }
 
+// `snapshot_inspect info x.bin | head -3` under `set -o pipefail` (make demo, CI scripts): the
+// tools stop writing when the reader goes, and exit as they would have, not 141 (SIGPIPE). The
+// reader here closes its end before the tool starts (a flag file orders the two), so the first
+// write meets a closed pipe every time.
+TEST(CliTest, AReaderThatGoesAwayIsNotAFailure) {
+  TempDir tmp;
+  const std::string bin = ToolPath("default.bin");
+  const std::string flag = tmp.path() + "/reader-gone";
+  for (const std::string& command :
+       {"'" + ToolPath("snapshot_inspect") + "' info '" + bin + "'",
+        "'" + ToolPath("snapshot_inspect") + "' heap '" + bin + "' --top 0",
+        "'" + ToolPath("snapshot_builder") + "' --help"}) {
+    std::string script = "set -o pipefail; rm -f '" + flag + "'; { while [ ! -e '" + flag +
+                         "' ]; do sleep 0.01; done; " + command + "; } | { exec 0<&-; touch '" +
+                         flag + "'; }";
+    ToolResult r = RunTool("/bin/bash", {"-c", script});
+    EXPECT_EQ(r.exit_code, 0) << command << "\n" << r.err;
+    EXPECT_EQ(r.err, "") << command;
+  }
+}
+
 TEST(CliTest, UsageErrorsExit2ForEveryTool) {
   EXPECT_EQ(RunTool("snapshot_builder", {"--out", "x.bin"}).exit_code, 2);
   EXPECT_EQ(RunTool("snapshot_builder", {"--manifest", "m", "--out", "o", "--code-cache=maybe"})

@@ -12,8 +12,8 @@ step "snapshot_builder --manifest manifests/default.textproto --out $out/demo.bi
 "$out/snapshot_builder" --manifest manifests/default.textproto --out "$out/demo.bin" --verbose --size-report 2>&1
 
 if [ -x "$out/snapshot_inspect" ]; then
-  step "snapshot_inspect info $out/demo.bin"
-  "$out/snapshot_inspect" info "$out/demo.bin" | head -40
+  step "snapshot_inspect info $out/demo.bin --only build,sections,extensions,modules"
+  "$out/snapshot_inspect" info "$out/demo.bin" --only build,sections,extensions,modules
 else
   step "ls -l $out/demo.bin*"
   ls -l "$out/demo.bin" "$out/demo.bin.sidecar.pb"
