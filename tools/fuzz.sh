@@ -17,9 +17,13 @@ status=0
 for target in manifest sidecar blob_header load_path; do
   mkdir -p "$out/corpus/$target" "$out/crashes/$target"
   echo "== fuzzing $target for ${seconds}s"
+  # libFuzzer exits at once on a corpus folder that does not exist: only targets that have had
+  # a crash have a regressions folder.
+  corpora=("$out/corpus/$target" "fuzz/corpus/$target")
+  [ -d "fuzz/regressions/$target" ] && corpora+=("fuzz/regressions/$target")
   if ! "$out/${target}_fuzzer" -max_total_time="$seconds" -print_final_stats=1 \
       -artifact_prefix="$out/crashes/$target/" -max_len=1048576 -rss_limit_mb=4096 \
-      "$out/corpus/$target" "fuzz/corpus/$target" "fuzz/regressions/$target" 2>"$out/$target.log"; then
+      "${corpora[@]}" 2>"$out/$target.log"; then
     echo "   CRASH: see $out/$target.log and $out/crashes/$target/"
     status=1
   fi
