@@ -26,19 +26,24 @@ demo: build
 test: build
 	@bash tools/run_tests.sh $(OUT)
 
-# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (out/asan).
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (out/asan). The options
+# apply to the build too: it runs the instrumented snapshot_builder to make the default snapshot.
+ASAN_ENV = ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan_suppressions.txt \
+  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-asan: deps
 	@gn gen out/asan --args='use_asan=true' >/dev/null
-	@ninja -C out/asan -j $(NINJA_JOBS)
-	@ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan_suppressions.txt \
-	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 bash tools/run_tests.sh out/asan
+	@$(ASAN_ENV) ninja -C out/asan -j $(NINJA_JOBS)
+	@$(ASAN_ENV) bash tools/run_tests.sh out/asan
 
-# The concurrency tests under ThreadSanitizer (out/tsan).
+# Everything that runs on more than one thread, under ThreadSanitizer (out/tsan): many isolates
+# at once, the runtime pool's maker thread, and through snapshot_run the async-op thread pool
+# and the --timeout-ms watchdog.
+TSAN_ENV = TSAN_OPTIONS=suppressions=$(CURDIR)/tools/tsan_suppressions.txt:halt_on_error=1
 test-tsan: deps
 	@gn gen out/tsan --args='use_tsan=true' >/dev/null
-	@ninja -C out/tsan -j $(NINJA_JOBS) tests:concurrency_tests
-	@TSAN_OPTIONS=suppressions=$(CURDIR)/tools/tsan_suppressions.txt:halt_on_error=1 \
-	  V8SNAP_STRESS_SCALE=10 bash tools/run_tests.sh out/tsan
+	@$(TSAN_ENV) ninja -C out/tsan -j $(NINJA_JOBS) tests:concurrency_tests \
+	  runtime:runtime_pool_tests tests:runtime_tests
+	@$(TSAN_ENV) V8SNAP_STRESS_SCALE=10 bash tools/run_tests.sh out/tsan
 
 # libFuzzer on every parser of untrusted bytes, FUZZ_SECONDS (default 60) per target.
 fuzz:
