@@ -13,6 +13,7 @@
 #include "gtest/gtest.h"
 #include "runtime/extension.h"
 #include "runtime/runtime_pool.h"
+#include "runtime/runtime_test_config.h"
 #include "runtime/verified_snapshot_pair.h"
 #include "tests/tool_runner.h"
 
@@ -21,15 +22,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-RuntimeConfig ConfigFor(const std::string& manifest) {
-  ManifestCheckOptions check;
-  check.native_extensions = ExtensionRegistry::Global().Names();
-  RuntimeConfig config;
-  config.manifest = *LoadManifestOrError(SourcePath(manifest), check);
-  config.manifest_label = manifest;
-  return config;
-}
 
 class JsRuntimeTest : public ::testing::Test {
  protected:

@@ -12,19 +12,11 @@
 #include "format/snapshot_files.h"
 #include "gtest/gtest.h"
 #include "runtime/extension.h"
+#include "runtime/runtime_test_config.h"
 #include "tests/tool_runner.h"
 
 namespace v8snap::testing {
 namespace {
-
-RuntimeConfig ConfigFor(const std::string& manifest) {
-  ManifestCheckOptions check;
-  check.native_extensions = ExtensionRegistry::Global().Names();
-  RuntimeConfig config;
-  config.manifest = *LoadManifestOrError(SourcePath(manifest), check);
-  config.manifest_label = manifest;
-  return config;
-}
 
 class RuntimePoolTest : public ::testing::Test {
  protected:
