@@ -47,11 +47,8 @@ void BM_PoolFirstScript(benchmark::State& state, const char* mode) {
         CheckOk(taken.status(), "take");
         runtime = *std::move(taken);
       } else {
-        auto sidecar = DecodeSidecar(in.sidecar_bytes, in.blob_path);
-        CheckOk(sidecar.status(), "sidecar");
-        auto verified = VerifiedSnapshotPair::Verify(SnapshotPair{in.blob, *std::move(sidecar)},
-                                                     in.blob_path);
-        CheckOk(verified.status(), "blob");
+        auto verified = VerifiedSnapshotPair::Decode(in.blob, in.sidecar_bytes, in.blob_path);
+        CheckOk(verified.status(), "pair");
         auto created = JsRuntime::FromVerifiedSnapshot(*verified, in.config);
         CheckOk(created.status(), "load");
         runtime = *std::move(created);

@@ -154,6 +154,8 @@ def main():
                                            bench.cpu_time_us("BM_BlobReadAndHash/default"))
     extra["blob_map_vs_read_hash_synth"] = ratio(bench.cpu_time_us("BM_BlobMapAndHash/synth"),
                                                  bench.cpu_time_us("BM_BlobReadAndHash/synth"))
+    extra["sidecar_decode_arena_vs_heap"] = ratio(bench.cpu_time_us("BM_CheckDecodeSidecar/default"),
+                                                  bench.cpu_time_us("BM_DecodeSidecarOnHeap/default"))
     extra["check_share_of_load_synth"] = ratio(
         sum(bench.cpu_time_us(f"BM_Check{p}/synth") or 0
             for p in ("DecodeSidecar", "BlobHash", "Layout")),

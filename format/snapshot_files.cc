@@ -46,7 +46,7 @@ std::string EncodeSidecar(const Sidecar& sidecar) {
   return file.SerializeAsString();
 }
 
-absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string& path) {
+absl::Status DecodeSidecarInto(absl::string_view bytes, const std::string& path, Sidecar* out) {
   auto corrupt = [&](absl::string_view what) {
     return absl::DataLossError(absl::StrCat(
         "sidecar '", path, "' is corrupt: ", what,
@@ -56,7 +56,11 @@ absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string
   // The messages below say what is wrong; a line protobuf would log on the way (say, about
   // invalid UTF-8 in a string field of a crafted payload) would only be noise on stderr.
   google::protobuf::LogSilencer quiet;
-  SidecarFile file;
+  // The envelope goes where the sidecar goes: on its arena, if it has one.
+  SidecarFile heap_file;
+  google::protobuf::Arena* arena = out->GetArena();
+  SidecarFile& file =
+      arena == nullptr ? heap_file : *google::protobuf::Arena::CreateMessage<SidecarFile>(arena);
   if (!file.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
     return corrupt("it is not a v8snap sidecar envelope (protobuf parse failed)");
   }
@@ -75,10 +79,15 @@ absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string
     return corrupt(absl::StrCat("payload checksum is ", actual, ", the envelope records '",
                                 EscapeForMessage(file.payload_xxh3_128()), "'"));
   }
-  Sidecar sidecar;
-  if (!sidecar.ParseFromString(file.payload())) {
+  if (!out->ParseFromString(file.payload())) {
     return corrupt("the payload is not a valid Sidecar message");
   }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string& path) {
+  Sidecar sidecar;
+  RETURN_IF_ERROR(DecodeSidecarInto(bytes, path, &sidecar));
   return sidecar;
 }
 

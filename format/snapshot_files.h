@@ -30,6 +30,9 @@ std::string EncodeSidecar(const Sidecar& sidecar);
 // the payload is parsed. `path` is only used in messages. Corruption is kDataLoss; a sidecar of
 // another format version is kFailedPrecondition.
 absl::StatusOr<Sidecar> DecodeSidecar(absl::string_view bytes, const std::string& path);
+// The same into a message the caller owns, for instance one on a protobuf arena: a sidecar's
+// many small records then cost no malloc/free each (VerifiedSnapshotPair::Decode does this).
+absl::Status DecodeSidecarInto(absl::string_view bytes, const std::string& path, Sidecar* out);
 
 // "PATH.sidecar.pb.next": the new sidecar, staged while a pair is being replaced.
 std::string StagedSidecarPathFor(const std::string& blob_path);

@@ -1,8 +1,11 @@
 // JsRuntime in-process: every way in verifies the blob before V8 sees it (a corrupt pair from
 // memory is refused, not an abort), a verified pair loads many runtimes without hashing again,
-// limits are checked at creation, a script stopped at the heap ceiling leaves a runtime that
+// Decode verifies bytes held in memory and Read rolls forward to a staged sidecar, limits are
+// checked at creation, a script stopped at the heap ceiling leaves a runtime that
 // can run again, and mismatch fixes name the runtime's own builder.
 #include "runtime/js_runtime.h"
+
+#include <unistd.h>
 
 #include <memory>
 #include <string>
@@ -69,6 +72,61 @@ TEST_F(JsRuntimeTest, OnlyAVerifiedPairReachesFromVerifiedSnapshot) {
     ASSERT_TRUE(result.ok()) << result.status();
     EXPECT_EQ(*result, "function");
   }
+}
+
+// Decode: the sidecar file's bytes decoded on the pair's arena, then the blob hashed against it.
+// What it refuses, it refuses like ReadSnapshotPair, naming the file at fault.
+TEST_F(JsRuntimeTest, DecodeVerifiesSidecarBytesAndBlobFromMemory) {
+  const std::string blob = dir_->Read("snap.bin");
+  const std::string sidecar_bytes = dir_->Read("snap.bin.sidecar.pb");
+
+  auto snapshot = VerifiedSnapshotPair::Decode(blob, sidecar_bytes, "memory.bin");
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  EXPECT_EQ(snapshot->sidecar().blob().size(), blob.size());
+  EXPECT_EQ(snapshot->blob_path(), "memory.bin");
+  auto runtime = JsRuntime::FromVerifiedSnapshot(
+      *snapshot, ConfigFor("tests/fixtures/core_console.textproto"));
+  ASSERT_TRUE(runtime.ok()) << runtime.status();
+  auto result = (*runtime)->EvaluateScript("t.js", "v8snap.core.opNames().length > 0");
+  ASSERT_TRUE(result.ok()) << result.status();
+  EXPECT_EQ(*result, "true");
+
+  std::string bad_sidecar = sidecar_bytes;
+  bad_sidecar[bad_sidecar.size() / 2] ^= 0x01;
+  auto refused = VerifiedSnapshotPair::Decode(blob, bad_sidecar, "memory.bin");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(refused.status().message(), HasSubstr("sidecar 'memory.bin.sidecar.pb' is corrupt"));
+
+  std::string bad_blob = blob;
+  bad_blob[bad_blob.size() / 3] ^= 0x01;
+  refused = VerifiedSnapshotPair::Decode(bad_blob, sidecar_bytes, "memory.bin");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_THAT(refused.status().message(), HasSubstr("snapshot blob 'memory.bin' has XXH3-128"));
+}
+
+// Read takes the fast way (Decode) when the pair verifies, and ReadSnapshotPair's way when it
+// does not: a blob whose matching sidecar is still staged (a build killed between its last two
+// renames) is read with the staged one, and a missing sidecar is named.
+TEST_F(JsRuntimeTest, ReadRollsForwardToAStagedSidecarAndNamesAMissingOne) {
+  TempDir dir;
+  const std::string blob = dir.Write("app.bin", dir_->Read("snap.bin"));
+  dir.Write("app.bin.sidecar.pb.next", dir_->Read("snap.bin.sidecar.pb"));
+  ASSERT_TRUE(ReadSnapshotPair(Path()).ok());
+  Sidecar other = ReadSnapshotPair(Path())->sidecar;
+  other.mutable_blob()->set_xxh3_128(std::string(32, '0'));
+  dir.Write("app.bin.sidecar.pb", EncodeSidecar(other));
+
+  auto snapshot = VerifiedSnapshotPair::Read(blob);
+  ASSERT_TRUE(snapshot.ok()) << snapshot.status();
+  EXPECT_NE(snapshot->sidecar().blob().xxh3_128(), std::string(32, '0'));
+
+  ASSERT_EQ(unlink((dir.path() + "/app.bin.sidecar.pb").c_str()), 0);
+  ASSERT_EQ(unlink((dir.path() + "/app.bin.sidecar.pb.next").c_str()), 0);
+  auto missing = VerifiedSnapshotPair::Read(blob);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_THAT(missing.status().message(), HasSubstr("no sidecar at '" + blob + ".sidecar.pb'"));
 }
 
 TEST_F(JsRuntimeTest, RuntimePoolRefusesACorruptPairAtCreate) {
