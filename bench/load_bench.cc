@@ -91,6 +91,57 @@ void BM_SnapshotLoad(benchmark::State& state, const char* name) {
   ReportThreadCpu(state, cpu);
 }
 
+// The three start-ups side by side in every iteration (bare isolate, snapshot load, from source,
+// each disposed before the next), each with its own thread-CPU clock: a paired measurement, so
+// that a slow spell of this shared machine slows all three alike instead of whichever benchmark
+// happened to run then. The headline ratios come from these counters.
+void BM_StartupsPaired(benchmark::State& state, const char* name) {
+  EnsureV8();
+  const SnapshotInput& in = Input(name);
+  double bare_cpu = 0, load_cpu = 0, source_cpu = 0, all_cpu = 0;
+  for (auto _ : state) {
+    ManualTimer timer(state, &all_cpu);
+    {
+      double start = ThreadCpuSeconds();
+      std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
+          v8::ArrayBuffer::Allocator::NewDefaultAllocator());
+      v8::Isolate::CreateParams params;
+      params.array_buffer_allocator = allocator.get();
+      v8::Isolate* isolate = v8::Isolate::New(params);
+      {
+        v8::Isolate::Scope isolate_scope(isolate);
+        v8::HandleScope scope(isolate);
+        benchmark::DoNotOptimize(v8::Context::New(isolate));
+      }
+      bare_cpu += ThreadCpuSeconds() - start;
+      isolate->Dispose();
+    }
+    {
+      double start = ThreadCpuSeconds();
+      auto verified = VerifiedSnapshotPair::Decode(in.blob, in.sidecar_bytes, in.blob_path);
+      CheckOk(verified.status(), "pair");
+      auto loaded = JsRuntime::FromVerifiedSnapshot(*verified, in.config);
+      CheckOk(loaded.status(), "load");
+      load_cpu += ThreadCpuSeconds() - start;
+    }
+    {
+      double start = ThreadCpuSeconds();
+      auto created = JsRuntime::FromSource(in.config);
+      CheckOk(created.status(), "from source");
+      source_cpu += ThreadCpuSeconds() - start;
+    }
+  }
+  auto per_iteration_us = [&](double seconds) {
+    return benchmark::Counter(seconds * 1e6, benchmark::Counter::kAvgIterations);
+  };
+  state.counters["bare_cpu_us"] = per_iteration_us(bare_cpu);
+  state.counters["load_cpu_us"] = per_iteration_us(load_cpu);
+  state.counters["source_cpu_us"] = per_iteration_us(source_cpu);
+  state.counters["load_vs_bare"] = load_cpu / bare_cpu;
+  state.counters["source_vs_load"] = source_cpu / load_cpu;
+  state.counters["extension_cost_saved"] = 1 - (load_cpu - bare_cpu) / (source_cpu - bare_cpu);
+}
+
 // The same load with V8's own adler32 pass over the blob switched back on (V8 10.2's default;
 // the runtime turns it off because v8snap has already hashed every byte). V8 10.2 reads the flag
 // at each isolate start, so it can be flipped between benchmarks of one process.
@@ -251,6 +302,8 @@ void BM_BlobMapAndHash(benchmark::State& state, const char* name) {
 
 BENCHMARK(BM_BareIsolate)->UseManualTime()->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_BareIsolateV8Checksum)->UseManualTime()->Unit(benchmark::kMicrosecond);
+V8SNAP_STARTUP_BENCHMARK(BM_StartupsPaired, default, "default");
+V8SNAP_STARTUP_BENCHMARK(BM_StartupsPaired, synth, "synth");
 V8SNAP_STARTUP_BENCHMARK(BM_SnapshotLoad, default, "default");
 V8SNAP_STARTUP_BENCHMARK(BM_SnapshotLoad, default_keep, "default_keep");
 V8SNAP_STARTUP_BENCHMARK(BM_SnapshotLoadV8Checksum, default, "default");
