@@ -2,6 +2,7 @@
 // from the installed inspector).
 #include "runtime/js_error.h"
 
+#include <atomic>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -23,6 +24,8 @@ std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
 std::string Mapped(const ScriptNameMapper& mapper, const std::string& name) {
   return mapper ? mapper(name) : name;
 }
+
+std::atomic<UncaughtValueInspectorInstaller> g_inspector_installer{nullptr};
 
 v8::Local<v8::Private> InspectorKey(v8::Isolate* isolate) {
   return v8::Private::ForApi(isolate,
@@ -57,10 +60,16 @@ std::string MapFrameNames(const ScriptNameMapper& mapper, const std::string& tex
 std::string Inspected(v8::Isolate* isolate, v8::Local<v8::Context> context,
                       v8::Local<v8::Value> value) {
   if (value.IsEmpty() || value->IsString() || isolate->IsExecutionTerminating()) return "";
+  auto find = [&](v8::Local<v8::Value>* inspect) {
+    return context->Global()->GetPrivate(context, InspectorKey(isolate)).ToLocal(inspect) &&
+           (*inspect)->IsFunction();
+  };
   v8::Local<v8::Value> inspect;
-  if (!context->Global()->GetPrivate(context, InspectorKey(isolate)).ToLocal(&inspect) ||
-      !inspect->IsFunction()) {
-    return "";
+  if (!find(&inspect)) {
+    UncaughtValueInspectorInstaller installer = g_inspector_installer.load();
+    if (installer == nullptr) return "";
+    installer(context);
+    if (!find(&inspect)) return "";
   }
   v8::TryCatch try_catch(isolate);
   v8::Local<v8::Value> result;
@@ -128,6 +137,10 @@ std::string FormatTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
   if (!try_catch.HasCaught()) return "unknown error (no exception was caught)";
   if (try_catch.HasTerminated()) return "execution was terminated";
   return FormatJsException(isolate, context, try_catch.Exception(), try_catch.Message(), mapper);
+}
+
+void SetUncaughtValueInspectorInstaller(UncaughtValueInspectorInstaller installer) {
+  g_inspector_installer.store(installer);
 }
 
 void SetUncaughtValueInspector(v8::Local<v8::Context> context, v8::Local<v8::Function> inspect) {

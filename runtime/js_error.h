@@ -36,6 +36,13 @@ std::string FormatTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
 // being terminated) falls back to the built-in formatting.
 void SetUncaughtValueInspector(v8::Local<v8::Context> context, v8::Local<v8::Function> inspect);
 
+// Called by FormatJsException on the first uncaught non-string value of a context that has no
+// inspector yet, so that a runtime finds its inspector when one is first needed instead of at
+// every start-up (finding it costs ~30 us, 1% of a load). One per process; the installer may
+// call SetUncaughtValueInspector or leave the context as it is.
+using UncaughtValueInspectorInstaller = void (*)(v8::Local<v8::Context> context);
+void SetUncaughtValueInspectorInstaller(UncaughtValueInspectorInstaller installer);
+
 }  // namespace v8snap
 
 #endif  // V8SNAP_RUNTIME_JS_ERROR_H_

@@ -168,6 +168,12 @@ ModuleMap::~ModuleMap() {
 
 void ModuleMap::Install() {
   isolate_->SetData(kModuleMapSlot, this);
+  // The console module's inspect() becomes the uncaught-value formatter when an uncaught value
+  // first needs it (js_error.h), not at every start-up.
+  SetUncaughtValueInspectorInstaller([](v8::Local<v8::Context> context) {
+    ModuleMap* map = From(context->GetIsolate());
+    if (map != nullptr) map->InstallUncaughtInspector();
+  });
   isolate_->SetHostImportModuleDynamicallyCallback(DynamicImportCallback);
   isolate_->SetHostInitializeImportMetaObjectCallback(ImportMetaCallback);
 }
@@ -230,7 +236,6 @@ void ModuleMap::Adopt(const std::string& name, v8::Local<v8::Module> module) {
   modules_[name].Reset(isolate_, module);
   names_by_hash_.emplace(module->GetIdentityHash(), name);
   lazy_sources_.erase(name);
-  if (name == kInspectorModule) InstallUncaughtInspector();  // from a snapshot: evaluated
 }
 
 void ModuleMap::InstallUncaughtInspector() {
@@ -429,7 +434,6 @@ absl::StatusOr<v8::Local<v8::Promise>> ModuleMap::InstantiateAndEvaluate(
   if (!module->Evaluate(context).ToLocal(&result)) {
     return absl::InvalidArgumentError(FormatTryCatch(isolate_, context, try_catch, mapper_));
   }
-  InstallUncaughtInspector();  // --no-snapshot: the console module may just have been evaluated
   return scope.Escape(result.As<v8::Promise>());
 }
 

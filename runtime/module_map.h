@@ -33,7 +33,8 @@ class ModuleMap {
   // module namespace object is ever made, since this V8 cannot serialize one (the accessor of
   // its entries is missing from V8's external-reference table: "Unknown external reference").
   // A runtime's map makes the console module's inspect() the uncaught-value formatter
-  // (SetUncaughtValueInspector) once that module is adopted or evaluated.
+  // (SetUncaughtValueInspector) when the first uncaught value needs it, if that module has been
+  // evaluated (adopted from the snapshot, or evaluated from source).
   ModuleMap(v8::Isolate* isolate, v8::Local<v8::Context> context, bool allow_files);
   ~ModuleMap();
   ModuleMap(const ModuleMap&) = delete;
@@ -105,8 +106,9 @@ class ModuleMap {
   void ThrowImportError(bool type_error, const std::string& specifier, const std::string& site,
                         absl::string_view reason) const;
   std::string NameOf(v8::Local<v8::Module> module) const;
-  // In a runtime, once the console module has been evaluated: uncaught values print with its
+  // In a runtime whose console module has been evaluated: uncaught values print with its
   // inspect(), as Node prints them. A runtime without console keeps the plain formatting.
+  // Called through the installer hook of js_error.h on the first uncaught value.
   void InstallUncaughtInspector();
 
   static v8::MaybeLocal<v8::Module> ResolveCallback(v8::Local<v8::Context> context,

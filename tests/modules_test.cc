@@ -355,9 +355,13 @@ TEST_F(ModulesTest, UncaughtValuesPrintLikeNodesInspect) {
             "Uncaught MyStack: custom\n    at somewhere (x.js:1:1)\n"},
            {"Promise.reject({ why: 'no' });", "Uncaught (in promise) { why: 'no' }\n"},
        }) {
-    ToolResult r = Run(c.script);
-    EXPECT_EQ(r.exit_code, 1) << c.script;
-    EXPECT_EQ(r.err, T(c.expected)) << c.script;
+    // The inspector is found when the first uncaught value needs it, in a runtime loaded from
+    // the snapshot and in one evaluated from source alike.
+    for (bool from_source : {false, true}) {
+      ToolResult r = Run(c.script, {}, from_source);
+      EXPECT_EQ(r.exit_code, 1) << c.script;
+      EXPECT_EQ(r.err, T(c.expected)) << c.script << (from_source ? " (--no-snapshot)" : "");
+    }
   }
 }
 
