@@ -11,6 +11,7 @@
 #include "runtime/load_check.h"
 #include "runtime/snapshot_layout.h"
 #include "runtime/v8_process.h"
+#include "runtime/verified_snapshot_pair.h"
 
 V8SNAP_FUZZ_TARGET(load_path) {
   if (size < 4) return;
@@ -20,17 +21,18 @@ V8SNAP_FUZZ_TARGET(load_path) {
   std::string sidecar_bytes = v8snap::fuzz::AsString(data + 4, sidecar_size);
   std::string blob = v8snap::fuzz::AsString(data + 4 + sidecar_size, size - 4 - sidecar_size);
 
-  auto sidecar = v8snap::DecodeSidecar(sidecar_bytes, "fuzz.bin.sidecar.pb");
-  if (!sidecar.ok()) return;
-  if (!v8snap::VerifyBlobMatchesSidecar(blob, *sidecar, "fuzz.bin").ok()) return;
-  auto header = v8snap::ParseV8BlobHeader(blob);
+  // The runtime's way in: the sidecar decoded onto the pair's arena, the blob hashed against it.
+  auto pair = v8snap::VerifiedSnapshotPair::Decode(std::move(blob), sidecar_bytes, "fuzz.bin");
+  if (!pair.ok()) return;
+  const v8snap::Sidecar* sidecar = &pair->sidecar();
+  auto header = v8snap::ParseV8BlobHeader(pair->blob());
   if (!header.ok()) return;
   std::vector<std::string> names(sidecar->layout().extensions().begin(),
                                  sidecar->layout().extensions().end());
   auto layout = v8snap::ComputeLayout(names, v8snap::ExtensionRegistry::Global());
   if (!layout.ok()) return;
   v8snap::LoadCheckInput input;
-  input.sidecar = &*sidecar;
+  input.sidecar = sidecar;
   input.runtime_layout = &layout->layout;
   input.blob_path = "fuzz.bin";
   input.linked_v8_version = v8snap::V8Process::LinkedV8Version();
@@ -43,7 +45,6 @@ V8SNAP_FUZZ_TARGET(load_path) {
     extension.name = name;
     config.manifest.extensions.push_back(std::move(extension));
   }
-  v8snap::SnapshotPair pair{std::move(blob), *std::move(sidecar)};
-  auto runtime = v8snap::JsRuntime::FromSnapshotPair(std::move(pair), "fuzz.bin", config);
+  auto runtime = v8snap::JsRuntime::FromVerifiedSnapshot(*pair, config);
   if (!runtime.ok()) __builtin_trap();
 }
