@@ -37,21 +37,27 @@ constexpr char kDefaultFirstScript[] =
 // V8 with its built-in snapshot: Isolate::New + Context::New, nothing of v8snap. The process
 // runs with the runtime's flags (--no-verify-snapshot-checksum), so both sides skip V8's checksum
 // unless a benchmark turns it back on.
+// An isolate from V8's built-in snapshot with one context made in it; the caller disposes it.
+v8::Isolate* NewBareIsolateWithContext(v8::ArrayBuffer::Allocator* allocator) {
+  v8::Isolate::CreateParams params;
+  params.array_buffer_allocator = allocator;
+  v8::Isolate* isolate = v8::Isolate::New(params);
+  {
+    v8::Isolate::Scope isolate_scope(isolate);
+    v8::HandleScope scope(isolate);
+    benchmark::DoNotOptimize(v8::Context::New(isolate));
+  }
+  return isolate;
+}
+
 void BM_BareIsolate(benchmark::State& state) {
   EnsureV8();
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
+      v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   double cpu = 0;
   for (auto _ : state) {
     ManualTimer timer(state, &cpu);
-    std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
-        v8::ArrayBuffer::Allocator::NewDefaultAllocator());
-    v8::Isolate::CreateParams params;
-    params.array_buffer_allocator = allocator.get();
-    v8::Isolate* isolate = v8::Isolate::New(params);
-    {
-      v8::Isolate::Scope isolate_scope(isolate);
-      v8::HandleScope scope(isolate);
-      benchmark::DoNotOptimize(v8::Context::New(isolate));
-    }
+    v8::Isolate* isolate = NewBareIsolateWithContext(allocator.get());
     timer.Stop();
     isolate->Dispose();
   }
@@ -98,21 +104,14 @@ void BM_SnapshotLoad(benchmark::State& state, const char* name) {
 void BM_StartupsPaired(benchmark::State& state, const char* name) {
   EnsureV8();
   const SnapshotInput& in = Input(name);
+  std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
+      v8::ArrayBuffer::Allocator::NewDefaultAllocator());
   double bare_cpu = 0, load_cpu = 0, source_cpu = 0, all_cpu = 0;
   for (auto _ : state) {
     ManualTimer timer(state, &all_cpu);
     {
       double start = ThreadCpuSeconds();
-      std::unique_ptr<v8::ArrayBuffer::Allocator> allocator(
-          v8::ArrayBuffer::Allocator::NewDefaultAllocator());
-      v8::Isolate::CreateParams params;
-      params.array_buffer_allocator = allocator.get();
-      v8::Isolate* isolate = v8::Isolate::New(params);
-      {
-        v8::Isolate::Scope isolate_scope(isolate);
-        v8::HandleScope scope(isolate);
-        benchmark::DoNotOptimize(v8::Context::New(isolate));
-      }
+      v8::Isolate* isolate = NewBareIsolateWithContext(allocator.get());
       bare_cpu += ThreadCpuSeconds() - start;
       isolate->Dispose();
     }
