@@ -152,9 +152,7 @@ absl::Status V8Process::Initialize(const std::vector<std::string>& flags) {
     }
     return absl::OkStatus();
   }
-  // 1. Flags: before anything else, they shape how the platform and heap are set up. A flag V8
-  // does not know, or a value it cannot parse, would only make V8 print a line and go on.
-  if (absl::Status checked = CheckFlags(flags); !checked.ok()) return checked;
+  // 1. Flags: before anything else, they shape how the platform and heap are set up.
   for (const std::string& flag : flags) v8::V8::SetFlagsFromString(flag.c_str(), flag.size());
   InitializedFlags() = flags;
   // The seed a rehashable snapshot gives the shared read-only heap it creates.

@@ -17,9 +17,10 @@ namespace v8snap {
 
 class V8Process {
  public:
-  // The first call checks `flags` (CheckFlags), sets them (e.g. "--predictable") and starts V8.
-  // A later call with other flags fails (kFailedPrecondition): V8's flags are process-wide and
-  // frozen once isolates run.
+  // The first call sets `flags` (e.g. "--predictable") and starts V8. Flags that come from a
+  // user must have passed CheckFlags first (BuildSnapshot checks its extra flags); the runtime's
+  // own are fixed, so a start-up does not pay for checking them. A later call with other flags
+  // fails (kFailedPrecondition): V8's flags are process-wide and frozen once isolates run.
   static absl::Status Initialize(const std::vector<std::string>& flags);
 
   // Before V8 starts: OK, or kInvalidArgument naming each flag V8 does not know, or whose value

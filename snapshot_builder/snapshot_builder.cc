@@ -302,6 +302,12 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   for (const auto& extension : manifest.extensions) names.push_back(extension.name);
   ASSIGN_OR_RETURN(RuntimeLayout layout, ComputeLayout(names, registry));
 
+  // A flag V8 does not know, or a value it cannot parse, would only make V8 print a line and
+  // go on, and the sidecar would record it. (Once V8 runs, Initialize compares the flags with
+  // the ones it started with instead.)
+  if (V8Process::platform() == nullptr) {
+    RETURN_IF_ERROR(V8Process::CheckFlags(options.extra_v8_flags));
+  }
   std::vector<std::string> flags = DeterministicV8Flags();
   flags.insert(flags.end(), options.extra_v8_flags.begin(), options.extra_v8_flags.end());
   RETURN_IF_ERROR(V8Process::Initialize(flags));
