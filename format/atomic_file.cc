@@ -62,6 +62,10 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; checked below.
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) return ErrnoStatus(errno, "cannot open", path);
+  return ReadOpenedFile(fd, path);
+}
+
+absl::StatusOr<std::string> ReadOpenedFile(int fd, const std::string& path) {
   struct stat st;
   if (fstat(fd, &st) != 0) {
     int err = errno;
@@ -95,11 +99,12 @@ absl::StatusOr<std::string> ReadFileToString(const std::string& path) {
   return contents;
 }
 
-absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents) {
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents,
+                                 std::optional<mode_t> mode) {
   static std::atomic<int> counter{0};
   std::string temp = absl::StrCat(path, kTempInfix, getpid(), "-", counter++);
   // Errors name `path`, the file the user asked for, not the temp file beside it.
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode ? 0600 : 0644);
   if (fd < 0) {
     const int err = errno;
     if (err == ENOENT) {
@@ -113,6 +118,7 @@ absl::Status WriteFileAtomically(const std::string& path, absl::string_view cont
     unlink(temp.c_str());
     return ErrnoStatus(err, what, path);
   };
+  if (mode && fchmod(fd, *mode) != 0) return fail(errno, "cannot set the permissions of");
   size_t done = 0;
   while (done < contents.size()) {
     ssize_t n = write(fd, contents.data() + done, contents.size() - done);

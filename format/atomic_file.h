@@ -2,6 +2,9 @@
 #ifndef V8SNAP_FORMAT_ATOMIC_FILE_H_
 #define V8SNAP_FORMAT_ATOMIC_FILE_H_
 
+#include <sys/types.h>
+
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -15,10 +18,18 @@ namespace v8snap {
 // message names the path.
 absl::StatusOr<std::string> ReadFileToString(const std::string& path);
 
+// The same for a file the caller has opened some other way (e.g. openat without following
+// symlinks; opened with O_NONBLOCK so a FIFO did not block). Takes and closes `fd`; `path` names
+// the file in messages.
+absl::StatusOr<std::string> ReadOpenedFile(int fd, const std::string& path);
+
 // Writes `contents` to a temp file in the same folder as `path` ("path.tmp-<pid>-<n>"), fsyncs
 // it, renames it over `path` and fsyncs the folder. On any failure the temp file is removed and
-// `path` is untouched.
-absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents);
+// `path` is untouched. With `mode`, the file gets exactly those permission bits, set before any
+// byte is written (so it never exists with wider ones, whatever the umask); otherwise 0644
+// less the umask.
+absl::Status WriteFileAtomically(const std::string& path, absl::string_view contents,
+                                 std::optional<mode_t> mode = std::nullopt);
 
 // Checks, before any work is done, that WriteFileAtomically can create `path`: it is not empty,
 // does not name a folder, and its folder exists and is writable. The message names the path and

@@ -62,8 +62,10 @@ OpError OpError::FromErrno(int error, const std::string& syscall, const std::str
   op_error.code = ErrnoCode(error);
   op_error.syscall = syscall;
   op_error.path = path;
+  // `path` stays as given; the message shows it with control characters escaped, so a crafted
+  // file name cannot send terminal escapes.
   op_error.message = absl::StrCat(op_error.code, ": ", ErrnoText(error), ", ", syscall, " '",
-                                  path, "'");
+                                  EscapeControlCharacters(path), "'");
   return op_error;
 }
 

@@ -59,7 +59,8 @@ struct OpError {
   std::string syscall;  // "open"
   std::string path;     // as the caller gave it
 
-  // "ENOENT: no such file or directory, open 'notes.txt'", like Node.
+  // "ENOENT: no such file or directory, open 'notes.txt'", like Node (the path in the message
+  // with control characters escaped, `path` as given).
   static OpError FromErrno(int error, const std::string& syscall, const std::string& path);
   // From Permissions::Check: kPermissionDenied becomes a PermissionDenied error, a failed
   // resolution its errno's error, kInvalidArgument a TypeError.

@@ -137,12 +137,17 @@ absl::StatusOr<std::string> Resolve(const std::string& path, FinalSymlink final_
 
 }  // namespace
 
+int OpenRootForWalk() { return open("/", O_PATH | O_DIRECTORY | O_CLOEXEC); }
+
+int OpenFolderStep(int folder, const char* name) {
+  return openat(folder, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
 int OpenParentWithoutSymlinks(const std::string& canonical, std::string* name) {
   std::vector<std::string> parts = absl::StrSplit(canonical, '/', absl::SkipEmpty());
-  // O_PATH: only search permission is needed on the folders, as for a path lookup.
-  int folder = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  int folder = OpenRootForWalk();
   for (size_t i = 0; folder >= 0 && i + 1 < parts.size(); ++i) {
-    int next = openat(folder, parts[i].c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    int next = OpenFolderStep(folder, parts[i].c_str());
     int error = errno;
     close(folder);
     folder = next;

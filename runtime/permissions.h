@@ -97,6 +97,12 @@ class Permissions {
 // and every checked import opens its file this way, relative to the returned folder.
 int OpenParentWithoutSymlinks(const std::string& canonical, std::string* name);
 
+// The steps of that walk, for a walk of its own (mkdir -p creates folders on the way): "/" as
+// the first folder, then one folder name at a time, never through a symlink (O_PATH: only
+// search permission is needed, as for a path lookup). -1 with errno set on failure.
+int OpenRootForWalk();
+int OpenFolderStep(int folder, const char* name);
+
 // The errno carried by a status from CanonicalizePath or Permissions::Check (0 when none).
 int ErrnoOf(const absl::Status& status);
 

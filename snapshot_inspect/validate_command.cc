@@ -1,8 +1,6 @@
 // `snapshot_inspect validate`: every problem of a manifest at once (format/manifest_loader.h), a
 // dependency-respecting order (format/manifest_order.h), and --fix to rewrite the file in it.
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -105,38 +103,6 @@ absl::StatusOr<FixTarget> ResolveFixTarget(const std::string& path) {
   return target;
 }
 
-// WriteFileAtomically (temp file + fsync + rename), but the temp file gets `target.mode` before
-// any byte is written, so the manifest never exists with wider permissions than it had, whatever
-// the umask. The temp name follows atomic_file.h's, so RemoveStaleTempFiles knows it.
-absl::Status RewriteKeepingMode(const FixTarget& target, absl::string_view contents) {
-  const std::string temp = absl::StrCat(target.path, ".tmp-", getpid(), "-fix");
-  int fd = open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0) return ErrnoError("cannot create", temp);
-  auto fail = [&](absl::string_view what) {
-    absl::Status status = ErrnoError(what, temp);
-    close(fd);
-    unlink(temp.c_str());
-    return status;
-  };
-  if (fchmod(fd, target.mode) != 0) return fail("cannot set the permissions of");
-  size_t done = 0;
-  while (done < contents.size()) {
-    ssize_t n = write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("cannot write");
-    done += static_cast<size_t>(n);
-  }
-  if (fsync(fd) != 0) return fail("cannot fsync");
-  if (close(fd) != 0) {
-    absl::Status status = ErrnoError("cannot close", temp);
-    unlink(temp.c_str());
-    return status;
-  }
-  absl::Status renamed = RenameDurably(temp, target.path);
-  if (!renamed.ok()) unlink(temp.c_str());
-  return renamed;
-}
-
 // "file:line:col: error: --fix could not rewrite the manifest: <why>", at the block of the
 // extension the reason names when there is one (ReorderManifestText names it, not its line).
 std::string FixErrorText(const std::string& path, const Manifest& manifest,
@@ -210,7 +176,7 @@ ValidateReport BuildValidateReport(const ValidateOptions& options) {
     return report;
   }
   absl::StatusOr<FixTarget> target = ResolveFixTarget(path);
-  absl::Status written = target.ok() ? RewriteKeepingMode(*target, *rewritten) : target.status();
+  absl::Status written = target.ok() ? WriteFileAtomically(target->path, *rewritten, target->mode) : target.status();
   if (!written.ok()) {
     report.set_fix_error(FixErrorText(
         path, manifest, tree, written,
@@ -307,7 +273,7 @@ int RunValidate(const ValidateOptions& options) {
   if (!report.fix_error().empty() && options.error_format != ErrorFormat::kGithub) {
     // As verify does with its first failure: on stderr too, for logs that keep only stderr.
     std::fflush(stdout);
-    std::fputs(absl::StrCat(report.fix_error(), "\n").c_str(), stderr);
+    PrintError(kTool, report.fix_error());
   }
   return report.ok() ? kExitOk : kExitFailure;
 }

@@ -137,20 +137,6 @@ const ReadLimit kBytesLimit{v8::TypedArray::kMaxLength, "a Uint8Array", ""};
 const ReadLimit kTextLimit{static_cast<size_t>(v8::String::kMaxLength), "a string",
                            "; readFile returns the bytes instead"};
 
-// Errors. The path as given stays in `e.path`; messages show it with control characters escaped.
-
-OpError Failure(int error, const char* syscall, const std::string& path) {
-  OpError op_error = OpError::FromErrno(error, syscall, EscapeControlCharacters(path));
-  op_error.path = path;
-  return op_error;
-}
-
-OpError Refused(const absl::Status& status, const char* syscall, const std::string& path) {
-  OpError op_error = OpError::FromStatus(status, syscall, EscapeControlCharacters(path));
-  op_error.path = path;
-  return op_error;
-}
-
 // Any file that is neither a regular file, a folder nor a symlink.
 OpError NotRegularFile(mode_t mode, const char* syscall, const std::string& path) {
   const char* type = S_ISFIFO(mode)   ? "a FIFO"
@@ -173,8 +159,8 @@ OpError NotRegularFile(mode_t mode, const char* syscall, const std::string& path
 // Why a file that is not a regular file cannot be read or written. A symlink here was swapped
 // in after the check (the canonical path has none): refused like O_NOFOLLOW refuses it.
 OpError NotAFile(mode_t mode, const char* syscall, const std::string& path) {
-  if (S_ISLNK(mode)) return Failure(ELOOP, syscall, path);
-  if (S_ISDIR(mode)) return Failure(EISDIR, syscall, path);
+  if (S_ISLNK(mode)) return OpError::FromErrno(ELOOP, syscall, path);
+  if (S_ISDIR(mode)) return OpError::FromErrno(EISDIR, syscall, path);
   return NotRegularFile(mode, syscall, path);
 }
 
@@ -202,24 +188,19 @@ OpError OutOfMemory(const std::string& path, size_t bytes) {
 // Where a checked path is: the folder holding its last component, opened without following
 // symlinks (OpenParentWithoutSymlinks), and that last component's name ("." for "/" itself).
 struct Located {
-  std::string canonical;
   Fd folder;
   std::string name;
 };
-
-// mkdir's own walk, which creates missing folders on the way, opens each folder like this.
-constexpr int kWalkFlags = O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
 // Permissions::Check, then the walk: how every op starts.
 OpResult<Located> CheckAndLocate(const Permissions& permissions, Access access,
                                  const std::string& path, const char* syscall,
                                  FinalSymlink final_symlink = FinalSymlink::kFollow) {
   absl::StatusOr<std::string> canonical = permissions.Check(access, path, final_symlink);
-  if (!canonical.ok()) return Refused(canonical.status(), syscall, path);
+  if (!canonical.ok()) return OpError::FromStatus(canonical.status(), syscall, path);
   Located located;
-  located.canonical = *std::move(canonical);
-  located.folder = Fd(OpenParentWithoutSymlinks(located.canonical, &located.name));
-  if (located.folder.get() < 0) return Failure(errno, syscall, path);
+  located.folder = Fd(OpenParentWithoutSymlinks(*canonical, &located.name));
+  if (located.folder.get() < 0) return OpError::FromErrno(errno, syscall, path);
   return located;
 }
 
@@ -231,15 +212,15 @@ OpResult<FileBytes> ReadFile(const Permissions& permissions, const std::string& 
   // Look before opening: opening a FIFO waits for a writer, and opening a device can act.
   struct stat st;
   if (fstatat(file.folder.get(), file.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-    return Failure(errno, "open", path);
+    return OpError::FromErrno(errno, "open", path);
   }
   if (!S_ISREG(st.st_mode))
     return NotAFile(st.st_mode, S_ISDIR(st.st_mode) ? "read" : "open", path);
   // O_NONBLOCK: should a FIFO be swapped in since the look, the open must not wait for it.
   Fd fd(openat(file.folder.get(), file.name.c_str(),
                O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY));
-  if (fd.get() < 0) return Failure(errno, "open", path);
-  if (fstat(fd.get(), &st) != 0) return Failure(errno, "fstat", path);
+  if (fd.get() < 0) return OpError::FromErrno(errno, "open", path);
+  if (fstat(fd.get(), &st) != 0) return OpError::FromErrno(errno, "fstat", path);
   if (!S_ISREG(st.st_mode))
     return NotAFile(st.st_mode, S_ISDIR(st.st_mode) ? "read" : "open", path);
   // Refused before allocating: V8 could not hold it anyway.
@@ -261,7 +242,7 @@ OpResult<FileBytes> ReadFile(const Permissions& permissions, const std::string& 
     }
     ssize_t n = read(fd.get(), bytes.data() + bytes.size(), bytes.capacity() - bytes.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Failure(errno, "read", path);
+    if (n < 0) return OpError::FromErrno(errno, "read", path);
     if (n == 0) break;
     bytes.Grew(static_cast<size_t>(n));
   }
@@ -279,24 +260,24 @@ OpResult<OpDone> WriteFile(const Permissions& permissions, const std::string& pa
   if (fstatat(file.folder.get(), file.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0) {
     if (!S_ISREG(st.st_mode)) return NotAFile(st.st_mode, "open", path);
   } else if (errno != ENOENT) {
-    return Failure(errno, "open", path);
+    return OpError::FromErrno(errno, "open", path);
   }
   // No O_TRUNC: truncate only once fstat has shown a regular file. O_NONBLOCK: a FIFO swapped
   // in since the look must not block the open (it is refused below).
   Fd fd(openat(file.folder.get(), file.name.c_str(),
                O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY, 0666));
-  if (fd.get() < 0) return Failure(errno, "open", path);
-  if (fstat(fd.get(), &st) != 0) return Failure(errno, "fstat", path);
+  if (fd.get() < 0) return OpError::FromErrno(errno, "open", path);
+  if (fstat(fd.get(), &st) != 0) return OpError::FromErrno(errno, "fstat", path);
   if (!S_ISREG(st.st_mode)) return NotAFile(st.st_mode, "open", path);
-  if (ftruncate(fd.get(), 0) != 0) return Failure(errno, "ftruncate", path);
+  if (ftruncate(fd.get(), 0) != 0) return OpError::FromErrno(errno, "ftruncate", path);
   size_t written = 0;
   while (written < bytes.size()) {
     ssize_t n = write(fd.get(), bytes.data() + written, bytes.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Failure(errno, "write", path);
+    if (n < 0) return OpError::FromErrno(errno, "write", path);
     written += static_cast<size_t>(n);
   }
-  if (fd.Close() != 0) return Failure(errno, "close", path);
+  if (fd.Close() != 0) return OpError::FromErrno(errno, "close", path);
   return OpDone{};
 }
 
@@ -311,7 +292,7 @@ OpResult<FileStat> Stat(const Permissions& permissions, const std::string& path)
   struct stat st;
   // The canonical path has no symlinks left; not following keeps it so if one is swapped in.
   if (fstatat(file.folder.get(), file.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-    return Failure(errno, "stat", path);
+    return OpError::FromErrno(errno, "stat", path);
   }
   FileStat result;
   result.is_file = S_ISREG(st.st_mode);
@@ -331,9 +312,9 @@ OpResult<std::vector<DirEntry>> ReadDir(const Permissions& permissions, const st
   const Located& folder = at.value();
   Fd fd(openat(folder.folder.get(), folder.name.c_str(),
                O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK));
-  if (fd.get() < 0) return Failure(errno, "opendir", path);
+  if (fd.get() < 0) return OpError::FromErrno(errno, "opendir", path);
   DIR* dir = fdopendir(fd.get());
-  if (dir == nullptr) return Failure(errno, "opendir", path);
+  if (dir == nullptr) return OpError::FromErrno(errno, "opendir", path);
   fd.Release();
   std::vector<DirEntry> entries;
   errno = 0;
@@ -358,7 +339,7 @@ OpResult<std::vector<DirEntry>> ReadDir(const Permissions& permissions, const st
   }
   int error = errno;
   closedir(dir);
-  if (error != 0) return Failure(error, "readdir", path);
+  if (error != 0) return OpError::FromErrno(error, "readdir", path);
   // Sorted, so that output does not depend on the file system's hash order.
   std::sort(entries.begin(), entries.end(),
             [](const DirEntry& a, const DirEntry& b) { return a.name < b.name; });
@@ -400,23 +381,24 @@ OpResult<OpDone> Remove(const Permissions& permissions, const std::string& path,
       CheckAndLocate(permissions, Access::kWrite, path, "remove", FinalSymlink::kNoFollow);
   if (!at.ok()) return at.error();
   const Located& entry = at.value();
-  // What rmdir("/") says; and a recursive remove must not empty the whole file system first.
-  if (entry.canonical == "/") return Failure(EBUSY, "rmdir", path);
+  // "/" itself (the only entry named "."): what rmdir("/") says; and a recursive remove must not
+  // empty the whole file system first.
+  if (entry.name == ".") return OpError::FromErrno(EBUSY, "rmdir", path);
   if (recursive) {
     int error = RemoveTreeAt(entry.folder.get(), entry.name.c_str());
-    if (error != 0) return Failure(error, "remove", path);
+    if (error != 0) return OpError::FromErrno(error, "remove", path);
     return OpDone{};
   }
   struct stat st;
   if (fstatat(entry.folder.get(), entry.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
-    return Failure(errno, "remove", path);
+    return OpError::FromErrno(errno, "remove", path);
   }
   if (S_ISDIR(st.st_mode)) {
     if (unlinkat(entry.folder.get(), entry.name.c_str(), AT_REMOVEDIR) != 0) {
-      return Failure(errno, "rmdir", path);
+      return OpError::FromErrno(errno, "rmdir", path);
     }
   } else if (unlinkat(entry.folder.get(), entry.name.c_str(), 0) != 0) {
-    return Failure(errno, "unlink", path);
+    return OpError::FromErrno(errno, "unlink", path);
   }
   return OpDone{};
 }
@@ -427,32 +409,32 @@ OpResult<OpDone> Mkdir(const Permissions& permissions, const std::string& path, 
     if (!at.ok()) return at.error();
     const Located& target = at.value();
     if (mkdirat(target.folder.get(), target.name.c_str(), 0777) != 0) {
-      return Failure(errno, "mkdir", path);
+      return OpError::FromErrno(errno, "mkdir", path);
     }
     return OpDone{};
   }
   absl::StatusOr<std::string> canonical = permissions.Check(Access::kWrite, path);
-  if (!canonical.ok()) return Refused(canonical.status(), "mkdir", path);
+  if (!canonical.ok()) return OpError::FromStatus(canonical.status(), "mkdir", path);
   // The same walk as CheckAndLocate's, creating each missing folder on the way; each must be
   // writable itself, since creating a parent of the allowed folder is a write outside it.
-  Fd folder(open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
-  if (folder.get() < 0) return Failure(errno, "mkdir", path);
+  Fd folder(OpenRootForWalk());
+  if (folder.get() < 0) return OpError::FromErrno(errno, "mkdir", path);
   std::string prefix;
   for (absl::string_view part : absl::StrSplit(*canonical, '/', absl::SkipEmpty())) {
     std::string name(part);
     prefix.append("/").append(name);
-    Fd next(openat(folder.get(), name.c_str(), kWalkFlags));
+    Fd next(OpenFolderStep(folder.get(), name.c_str()));
     if (next.get() < 0 && errno == ENOENT) {
       if (absl::Status allowed = permissions.CheckCanonical(Access::kWrite, prefix, prefix);
           !allowed.ok()) {
-        return Refused(allowed, "mkdir", path);
+        return OpError::FromStatus(allowed, "mkdir", path);
       }
       if (mkdirat(folder.get(), name.c_str(), 0777) != 0 && errno != EEXIST) {
-        return Failure(errno, "mkdir", path);
+        return OpError::FromErrno(errno, "mkdir", path);
       }
-      next = Fd(openat(folder.get(), name.c_str(), kWalkFlags));
+      next = Fd(OpenFolderStep(folder.get(), name.c_str()));
     }
-    if (next.get() < 0) return Failure(errno, "mkdir", path);
+    if (next.get() < 0) return OpError::FromErrno(errno, "mkdir", path);
     folder = std::move(next);
   }
   return OpDone{};
