@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <climits>
@@ -86,27 +85,7 @@ absl::StatusOr<std::string> ReadCheckedFile(const std::string& canonical) {
   int error = errno;
   close(folder);
   if (fd < 0) return ErrnoError(error, "cannot open", canonical);
-  struct stat st;
-  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    close(fd);
-    return absl::InvalidArgumentError(
-        absl::StrCat("'", canonical, "' is not a regular file; expected a module's source"));
-  }
-  std::string contents;
-  char buffer[65536];
-  for (;;) {
-    ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      error = errno;
-      close(fd);
-      return ErrnoError(error, "cannot read", canonical);
-    }
-    if (n == 0) break;
-    contents.append(buffer, static_cast<size_t>(n));
-  }
-  close(fd);
-  return contents;
+  return ReadOpenedFile(fd, canonical);
 }
 
 // Counts a dynamic import's instantiation in ModuleMap::dynamic_import_depth_.
@@ -169,11 +148,17 @@ ModuleMap::~ModuleMap() {
 void ModuleMap::Install() {
   isolate_->SetData(kModuleMapSlot, this);
   // The console module's inspect() becomes the uncaught-value formatter when an uncaught value
-  // first needs it (js_error.h), not at every start-up.
-  SetUncaughtValueInspectorInstaller([](v8::Local<v8::Context> context) {
-    ModuleMap* map = From(context->GetIsolate());
-    if (map != nullptr) map->InstallUncaughtInspector();
-  });
+  // first needs it (js_error.h), not at every start-up. Once found it sits on the context's
+  // global, where the formatter looks first, so the installer runs at most once per context
+  // that has a console.
+  static const bool installer_set = [] {
+    SetUncaughtValueInspectorInstaller([](v8::Local<v8::Context> context) {
+      ModuleMap* map = From(context->GetIsolate());
+      if (map != nullptr) map->InstallUncaughtInspector();
+    });
+    return true;
+  }();
+  (void)installer_set;
   isolate_->SetHostImportModuleDynamicallyCallback(DynamicImportCallback);
   isolate_->SetHostInitializeImportMetaObjectCallback(ImportMetaCallback);
 }
@@ -239,7 +224,7 @@ void ModuleMap::Adopt(const std::string& name, v8::Local<v8::Module> module) {
 }
 
 void ModuleMap::InstallUncaughtInspector() {
-  if (!allow_files_ || inspector_installed_) return;
+  if (!allow_files_) return;
   v8::Local<v8::Module> console = Find(kInspectorModule);
   if (console.IsEmpty() || console->GetStatus() != v8::Module::kEvaluated) return;
   v8::HandleScope scope(isolate_);
@@ -253,7 +238,6 @@ void ModuleMap::InstallUncaughtInspector() {
           .ToLocal(&inspect) &&
       inspect->IsFunction()) {
     SetUncaughtValueInspector(context, inspect.As<v8::Function>());
-    inspector_installed_ = true;
   }
 }
 
@@ -363,15 +347,15 @@ std::string ModuleMap::CallSite(const std::string& referrer) const {
 }
 
 void ModuleMap::ThrowImportError(bool type_error, const std::string& specifier,
-                                 const std::string& site, absl::string_view reason) const {
-  v8::Local<v8::String> message =
-      V8String(isolate_, absl::StrCat("cannot import '", specifier, "' from ", site, ": ", reason));
+                                 ImportSiteFn site, absl::string_view reason) const {
+  v8::Local<v8::String> message = V8String(
+      isolate_, absl::StrCat("cannot import '", specifier, "' from ", site(), ": ", reason));
   isolate_->ThrowException(type_error ? v8::Exception::TypeError(message)
                                       : v8::Exception::Error(message));
 }
 
 bool ModuleMap::ReadFileModule(const std::string& path, const std::string& specifier,
-                               const std::string& site, std::string* contents) {
+                               ImportSiteFn site, std::string* contents) {
   absl::StatusOr<std::string> source;
   if (dynamic_import_depth_ == 0) {
     source = ReadFileToString(path);
@@ -398,7 +382,7 @@ bool ModuleMap::ReadFileModule(const std::string& path, const std::string& speci
 
 v8::MaybeLocal<v8::Module> ModuleMap::FetchForImport(const std::string& name,
                                                      const std::string& specifier,
-                                                     const std::string& site) {
+                                                     ImportSiteFn site) {
   v8::Local<v8::Module> module = Find(name);
   if (!module.IsEmpty()) return module;
   auto lazy = lazy_sources_.find(name);
@@ -444,7 +428,7 @@ v8::MaybeLocal<v8::Module> ModuleMap::ResolveCallback(v8::Local<v8::Context> con
   v8::Isolate* isolate = context->GetIsolate();
   ModuleMap* self = From(isolate);
   std::string text = ToUtf8(isolate, specifier);
-  std::string site = self->ImportSite(referrer, text);
+  auto site = [&] { return self->ImportSite(referrer, text); };
   auto name = self->ResolveName(text, self->NameOf(referrer));
   if (!name.ok()) {
     self->ThrowImportError(true, text, site, name.status().message());
@@ -457,7 +441,7 @@ bool ModuleMap::ImportDynamically(const std::string& specifier, const std::strin
                                   v8::Local<v8::Module>* module,
                                   v8::Local<v8::Promise>* evaluation) {
   v8::Local<v8::Context> context = context_.Get(isolate_);
-  std::string site = CallSite(referrer);
+  auto site = [&] { return CallSite(referrer); };
   if (!allow_files_) {
     ThrowImportError(false, specifier, site,
                      "import() is not available while a snapshot is built (the module namespace "

@@ -16,6 +16,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "runtime/js_error.h"
@@ -88,14 +89,17 @@ class ModuleMap {
   // Compiles and records; on failure the exception (a SyntaxError) is left pending.
   v8::MaybeLocal<v8::Module> CompileOrThrow(const std::string& name, const std::string& source);
   v8::MaybeLocal<v8::Module> CompileUnrecorded(const std::string& name, const std::string& source);
+  // Where an import is ("path:line:col"), worked out only when an error needs to say it: the
+  // imports that succeed (nearly all) pay nothing for it.
+  using ImportSiteFn = absl::FunctionRef<std::string()>;
   // Finds or loads (lazy source or file) the module called `name`, which `specifier` named at
-  // `site` ("path:line:col" of the import); throws into JS on failure.
+  // `site`; throws into JS on failure.
   v8::MaybeLocal<v8::Module> FetchForImport(const std::string& name, const std::string& specifier,
-                                            const std::string& site);
+                                            ImportSiteFn site);
   // Reads a file module into `contents`; when a dynamic import is loading, only with read
   // permission. False with an exception pending.
   bool ReadFileModule(const std::string& path, const std::string& specifier,
-                      const std::string& site, std::string* contents);
+                      ImportSiteFn site, std::string* contents);
   // The body of DynamicImportCallback up to evaluation; false with an exception pending.
   bool ImportDynamically(const std::string& specifier, const std::string& referrer,
                          v8::Local<v8::Module>* module, v8::Local<v8::Promise>* evaluation);
@@ -103,7 +107,7 @@ class ModuleMap {
   // request is not found), and of the running import() call.
   std::string ImportSite(v8::Local<v8::Module> referrer, const std::string& specifier) const;
   std::string CallSite(const std::string& referrer) const;
-  void ThrowImportError(bool type_error, const std::string& specifier, const std::string& site,
+  void ThrowImportError(bool type_error, const std::string& specifier, ImportSiteFn site,
                         absl::string_view reason) const;
   std::string NameOf(v8::Local<v8::Module> module) const;
   // In a runtime whose console module has been evaluated: uncaught values print with its
@@ -131,7 +135,6 @@ class ModuleMap {
   // Above zero while a dynamic import() instantiates its graph: files read then need
   // --allow-read (the main script's static graph, loaded before, needs nothing).
   int dynamic_import_depth_ = 0;
-  bool inspector_installed_ = false;
   ScriptNameMapper mapper_ = &ModuleMap::DisplayName;
 };
 
