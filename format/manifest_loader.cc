@@ -5,6 +5,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -549,6 +550,7 @@ class ManifestChecker {
       }
     }
 
+    std::optional<std::string> order_hint;  // the same for every such problem: made once
     for (size_t i = 0; i < n; ++i) {
       const Entry& e = extensions_[i];
       for (size_t d = 0; d < e.loaded.deps.size(); ++d) {
@@ -557,6 +559,7 @@ class ManifestChecker {
         size_t j = found->second;
         if (component[j] == component[i]) continue;  // Reported as a cycle.
         const std::string& dep = e.loaded.deps[d];
+        if (!order_hint) order_hint = OrderHint(manifest);
         Add(Kind::kDependencyAfterDependent, e.deps_where[d],
             absl::StrCat("extension ", Quoted(e.loaded.name), " depends on ", Quoted(dep),
                          ", which is declared after it (line ", extensions_[j].loaded.where.line,
@@ -564,7 +567,7 @@ class ManifestChecker {
             absl::StrCat("extensions load in manifest order, so a dependency must come first: move "
                          "the `extension { name: \"",
                          dep, "\" ... }` block above the one for ", Quoted(e.loaded.name), ".",
-                         OrderHint(manifest)));
+                         *order_hint));
       }
     }
   }

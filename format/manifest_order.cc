@@ -16,14 +16,43 @@
 
 namespace v8snap {
 
+namespace {
+
+// Kahn's algorithm taking the smallest index first among the ready nodes: the stable order,
+// equal to rescanning for the first node whose dependencies are all placed, in O(n log n).
+// `waiting_on[i]` counts the placements node i waits for; `released(i)` lists the nodes that
+// stop waiting on one of them once node i is placed. `place(i)` is called for each placed node
+// in order; the result says which nodes were placed (one in or behind a cycle is not).
+std::vector<bool> StableTopologicalOrder(
+    std::vector<int> waiting_on, const std::function<const std::vector<int>&(int)>& released,
+    const std::function<void(int)>& place) {
+  const int n = static_cast<int>(waiting_on.size());
+  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
+  for (int i = 0; i < n; ++i) {
+    if (waiting_on[i] == 0) ready.push(i);
+  }
+  std::vector<bool> placed(n, false);
+  while (!ready.empty()) {
+    int i = ready.top();
+    ready.pop();
+    placed[i] = true;
+    place(i);
+    for (int dependent : released(i)) {
+      if (--waiting_on[dependent] == 0) ready.push(dependent);
+    }
+  }
+  return placed;
+}
+
+}  // namespace
+
 std::vector<std::string> SuggestExtensionOrder(const Manifest& manifest) {
   const int n = manifest.extension_size();
   std::set<std::string> known;
   for (const Extension& ext : manifest.extension()) known.insert(ext.name());
 
-  // Kahn's algorithm with the smallest manifest index first: equal to rescanning the manifest
-  // for the first extension whose deps are placed, in O(n log n). A name counts as placed once
-  // its first extension is.
+  // One node per extension. A name counts as placed once its first extension (in placement
+  // order) is; that placement releases what depends on the name.
   std::vector<int> waiting_on(n, 0);
   std::map<std::string, std::vector<int>> dependents;
   for (int i = 0; i < n; ++i) {
@@ -35,24 +64,16 @@ std::vector<std::string> SuggestExtensionOrder(const Manifest& manifest) {
       dependents[dep].push_back(i);
     }
   }
-  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
-  for (int i = 0; i < n; ++i) {
-    if (waiting_on[i] == 0) ready.push(i);
-  }
   std::vector<std::string> order;
-  std::vector<bool> placed(n, false);
   std::set<std::string> placed_names;
-  while (!ready.empty()) {
-    int i = ready.top();
-    ready.pop();
-    placed[i] = true;
-    const std::string& name = manifest.extension(i).name();
-    order.push_back(name);
-    if (!placed_names.insert(name).second) continue;
-    for (int dependent : dependents[name]) {
-      if (--waiting_on[dependent] == 0) ready.push(dependent);
-    }
-  }
+  const std::vector<int> none;
+  std::vector<bool> placed = StableTopologicalOrder(
+      std::move(waiting_on),
+      [&](int i) -> const std::vector<int>& {
+        const std::string& name = manifest.extension(i).name();
+        return placed_names.insert(name).second ? dependents[name] : none;
+      },
+      [&](int i) { order.push_back(manifest.extension(i).name()); });
   for (int i = 0; i < n; ++i) {
     if (!placed[i]) order.push_back(manifest.extension(i).name());
   }
@@ -83,22 +104,10 @@ ValidOrder SuggestValidOrder(const Manifest& manifest) {
       dependents[found->second].push_back(i);
     }
   }
-  // The same stable Kahn's algorithm as SuggestExtensionOrder: smallest manifest place first.
-  std::priority_queue<int, std::vector<int>, std::greater<int>> ready;
-  for (int i = 0; i < n; ++i) {
-    if (waiting_on[i] == 0) ready.push(i);
-  }
   ValidOrder result;
-  std::vector<bool> placed(n, false);
-  while (!ready.empty()) {
-    int i = ready.top();
-    ready.pop();
-    placed[i] = true;
-    result.order.push_back(names[i]);
-    for (int dependent : dependents[i]) {
-      if (--waiting_on[dependent] == 0) ready.push(dependent);
-    }
-  }
+  std::vector<bool> placed = StableTopologicalOrder(
+      std::move(waiting_on), [&](int i) -> const std::vector<int>& { return dependents[i]; },
+      [&](int i) { result.order.push_back(names[i]); });
   for (int i = 0; i < n; ++i) {
     if (!placed[i]) result.unplaceable.push_back(names[i]);
   }
