@@ -2,7 +2,6 @@
 // loaded from a checked snapshot.
 #include "runtime/run_main.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <climits>

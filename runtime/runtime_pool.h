@@ -5,8 +5,9 @@
 // arrived.
 //
 // Usage:
-//   ASSIGN_OR_RETURN(VerifiedSnapshotPair snapshot, VerifiedSnapshotPair::Read(path));  // hashed
-//   once ASSIGN_OR_RETURN(auto pool, RuntimePool::Create(snapshot, config, 1));
+//   // Hashed once:
+//   ASSIGN_OR_RETURN(VerifiedSnapshotPair snapshot, VerifiedSnapshotPair::Read(path));
+//   ASSIGN_OR_RETURN(auto pool, RuntimePool::Create(snapshot, config, 1));
 //   ...
 //   ASSIGN_OR_RETURN(std::unique_ptr<JsRuntime> runtime, pool->Take());
 //   runtime->RunMainModule("request.js");

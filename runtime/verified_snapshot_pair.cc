@@ -18,8 +18,9 @@ absl::StatusOr<VerifiedSnapshotPair> VerifiedSnapshotPair::Read(const std::strin
   }
   // Something is missing, corrupt or mismatched: ReadSnapshotPair tells which, and finds the
   // staged sidecar a killed build may have left that matches the blob.
+  // It has verified what it returns, so the pair is not hashed again.
   ASSIGN_OR_RETURN(SnapshotPair pair, ReadSnapshotPair(blob_path));
-  return Verify(std::move(pair), blob_path);
+  return FromChecked(std::move(pair), blob_path);
 }
 
 absl::StatusOr<VerifiedSnapshotPair> VerifiedSnapshotPair::Decode(std::string blob,
@@ -37,6 +38,10 @@ absl::StatusOr<VerifiedSnapshotPair> VerifiedSnapshotPair::Decode(std::string bl
 absl::StatusOr<VerifiedSnapshotPair> VerifiedSnapshotPair::Verify(SnapshotPair pair,
                                                                   std::string blob_path) {
   RETURN_IF_ERROR(VerifyBlobMatchesSidecar(pair.blob, pair.sidecar, blob_path));
+  return FromChecked(std::move(pair), std::move(blob_path));
+}
+
+VerifiedSnapshotPair VerifiedSnapshotPair::FromChecked(SnapshotPair pair, std::string blob_path) {
   auto contents = std::make_shared<Contents>();
   contents->blob = std::move(pair.blob);
   contents->owned_sidecar = std::move(pair.sidecar);

@@ -10,7 +10,7 @@
 //   //   VerifiedSnapshotPair::Verify(SnapshotPair{blob, sidecar}, "app.bin")
 //   for (...) { auto runtime = JsRuntime::FromVerifiedSnapshot(snapshot, config); ... }
 //
-// Only Read and Verify make one, and it is immutable afterwards. Copies are cheap: every copy
+// Only Read, Decode and Verify make one, and it is immutable afterwards. Copies are cheap: every copy
 // and every runtime made from it share one read-only copy of the bytes.
 #ifndef V8SNAP_RUNTIME_VERIFIED_SNAPSHOT_PAIR_H_
 #define V8SNAP_RUNTIME_VERIFIED_SNAPSHOT_PAIR_H_
@@ -55,6 +55,9 @@ class VerifiedSnapshotPair {
     Sidecar owned_sidecar;
     const Sidecar* sidecar = nullptr;
   };
+
+  // Wraps a pair whose blob has just been checked against its sidecar.
+  static VerifiedSnapshotPair FromChecked(SnapshotPair pair, std::string blob_path);
 
   VerifiedSnapshotPair(std::shared_ptr<const Contents> contents, std::string blob_path)
       : contents_(std::move(contents)), blob_path_(std::move(blob_path)) {}

@@ -132,12 +132,6 @@ absl::Status CheckBlobLoadableByV8(absl::string_view blob, const V8BlobHeader& h
         "Rebuild the pair with snapshot_builder; `snapshot_inspect verify %s` runs every check.",
         path, header.checksum, checksum, path));
   }
-  if (header.num_contexts == 0) {
-    return absl::DataLossError(absl::StrCat(
-        "snapshot blob '", path,
-        "': its V8 header lists no context, so V8 has no default "
-        "context to create. snapshot_builder always writes one: rebuild the pair with it."));
-  }
   return absl::OkStatus();
 }
 

@@ -47,9 +47,9 @@ absl::StatusOr<V8BlobHeader> ParseBlobHeaderAt(absl::string_view blob, const std
 
 // What V8 itself checks, and aborts the process on (a CHECK, not an error), when it deserializes
 // a blob: the version string is the linked V8's and the blob's bytes sum to the checksum in its
-// header; and that the blob has a default context for Context::New. Run before Isolate::New.
-// kFailedPrecondition for another V8 version, kDataLoss for a bad checksum or no context; every
-// message names `path` and the fix.
+// header (a parsed header always lists at least the default context Context::New needs). Run
+// before Isolate::New. kFailedPrecondition for another V8 version, kDataLoss for a bad checksum;
+// every message names `path` and the fix.
 absl::Status CheckBlobLoadableByV8(absl::string_view blob, const V8BlobHeader& header,
                                    const std::string& path, const std::string& linked_v8_version);
 

@@ -151,8 +151,10 @@ absl::StatusOr<HeapComposition> MeasureHeap(const SnapshotPair& pair,
   params.array_buffer_allocator = allocator.get();
   // Two blobs of one `diff --heap` are measured one after the other; the lease still refuses
   // a blob the live read-only heap could not serve, should that ever change.
-  ASSIGN_OR_RETURN(ReadOnlyHeapNeed need,
-                   ReadOnlyHeapNeed::ForSnapshot(blob_path, pair.blob, pair.sidecar));
+  const ReadOnlyHeapNeed need = ReadOnlyHeapNeed::ForBlob(
+      blob_path, header.rehashable,
+      {pair.sidecar.v8_flags().begin(), pair.sidecar.v8_flags().end()},
+      pair.sidecar.blob().xxh3_128());
   ASSIGN_OR_RETURN(SharedReadOnlyHeap::Lease lease, SharedReadOnlyHeap::Acquire(need));
   std::unique_ptr<v8::Isolate, IsolateDeleter> isolate(v8::Isolate::New(params));
   if (isolate == nullptr) return absl::InternalError("V8 could not create an isolate from the blob");
