@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "v8-container.h"
 #include "v8-primitive.h"
 
 namespace v8snap {
@@ -91,6 +92,102 @@ std::string Inspected(v8::Isolate* isolate, v8::Local<v8::Context> context,
   return text;
 }
 
+// A value shown without the console extension's inspect(), for runtimes and builds that do not
+// have it: the shape console.log gives for plain data ({ a: 1, b: [ 1, 2 ] }, 'text', 1n,
+// [Function: f], [Object: null prototype] {}), never the value's toString(), which says
+// "[object Object]" or throws. Getters are not called (they could throw or change state), as in
+// Node; nesting deeper than two levels, and more than 20 entries, are elided the same way.
+std::string PlainInspect(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                         v8::Local<v8::Value> value, int depth, bool nested) {
+  if (value->IsString()) {
+    std::string text = ToUtf8(isolate, value);
+    return nested ? absl::StrCat("'", text, "'") : text;
+  }
+  if (value->IsBigInt()) return absl::StrCat(ToUtf8(isolate, value), "n");
+  if (value->IsSymbol()) {
+    v8::Local<v8::Value> description = value.As<v8::Symbol>()->Description(isolate);
+    return absl::StrCat("Symbol(", description->IsString() ? ToUtf8(isolate, description) : "",
+                        ")");
+  }
+  if (!value->IsObject()) return ToUtf8(isolate, value);  // numbers, booleans, null, undefined
+  v8::Local<v8::Object> object = value.As<v8::Object>();
+  if (value->IsFunction()) {
+    std::string name = ToUtf8(isolate, value.As<v8::Function>()->GetName());
+    return name.empty() ? "[Function (anonymous)]" : absl::StrCat("[Function: ", name, "]");
+  }
+  if (value->IsNativeError()) {
+    v8::Local<v8::Value> stack;
+    if (nested && object->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack"))
+                      .ToLocal(&stack) &&
+        stack->IsString()) {
+      return absl::StrCat("[", ToUtf8(isolate, value), "]");
+    }
+    return ToUtf8(isolate, value);
+  }
+  bool array = value->IsArray();
+  std::string prefix;
+  v8::Local<v8::Value> prototype = object->GetPrototype();
+  if (prototype->IsNull()) {
+    prefix = array ? "[Array: null prototype] " : "[Object: null prototype] ";
+  } else {
+    std::string constructor = ToUtf8(isolate, object->GetConstructorName());
+    if (!constructor.empty() && constructor != "Object" && constructor != "Array") {
+      prefix = absl::StrCat(constructor, " ");
+    }
+  }
+  const char* open = array ? "[" : "{";
+  const char* close = array ? "]" : "}";
+  v8::Local<v8::Array> keys;
+  if (!object
+           ->GetPropertyNames(context, v8::KeyCollectionMode::kOwnOnly,
+                              v8::PropertyFilter::ONLY_ENUMERABLE,
+                              v8::IndexFilter::kIncludeIndices,
+                              v8::KeyConversionMode::kConvertToString)
+           .ToLocal(&keys) ||
+      keys->Length() == 0) {
+    return absl::StrCat(prefix, open, close);
+  }
+  if (depth > 2) return absl::StrCat("[", array ? "Array" : "Object", "]");
+  std::vector<std::string> entries;
+  constexpr uint32_t kMaxEntries = 20;
+  for (uint32_t i = 0; i < keys->Length() && i < kMaxEntries; ++i) {
+    v8::Local<v8::Value> key;
+    v8::Local<v8::Value> descriptor;
+    if (!keys->Get(context, i).ToLocal(&key) || !key->IsName() ||
+        !object->GetOwnPropertyDescriptor(context, key.As<v8::Name>()).ToLocal(&descriptor) ||
+        !descriptor->IsObject()) {
+      continue;
+    }
+    auto field = [&](const char* name) {
+      v8::Local<v8::Value> v;
+      if (!descriptor.As<v8::Object>()
+               ->Get(context, v8::String::NewFromUtf8(isolate, name).ToLocalChecked())
+               .ToLocal(&v)) {
+        return v8::Undefined(isolate).As<v8::Value>();
+      }
+      return v;
+    };
+    std::string shown;
+    bool getter = !field("get")->IsUndefined();
+    bool setter = !field("set")->IsUndefined();
+    if (getter || setter) {
+      shown = getter && setter ? "[Getter/Setter]" : getter ? "[Getter]" : "[Setter]";
+    } else {
+      shown = PlainInspect(isolate, context, field("value"), depth + 1, true);
+    }
+    std::string name = ToUtf8(isolate, key);
+    if (array && !name.empty() && name.find_first_not_of("0123456789") == std::string::npos) {
+      entries.push_back(shown);
+    } else {
+      entries.push_back(absl::StrCat(name, ": ", shown));
+    }
+  }
+  if (keys->Length() > kMaxEntries) {
+    entries.push_back(absl::StrCat("... ", keys->Length() - kMaxEntries, " more items"));
+  }
+  return absl::StrCat(prefix, open, " ", absl::StrJoin(entries, ", "), " ", close);
+}
+
 // The built-in formatting: the value's string, then the frames of its `stack`.
 std::string Plain(v8::Isolate* isolate, v8::Local<v8::Context> context,
                   v8::Local<v8::Value> exception) {
@@ -137,6 +234,13 @@ std::string FormatTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
   if (!try_catch.HasCaught()) return "unknown error (no exception was caught)";
   if (try_catch.HasTerminated()) return "execution was terminated";
   return FormatJsException(isolate, context, try_catch.Exception(), try_catch.Message(), mapper);
+}
+
+std::string InspectPlainly(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                           v8::Local<v8::Value> value) {
+  v8::HandleScope scope(isolate);
+  v8::TryCatch ignored(isolate);  // a proxy's traps may throw
+  return PlainInspect(isolate, context, value, 0, false);
 }
 
 void SetUncaughtValueInspectorInstaller(UncaughtValueInspectorInstaller installer) {

@@ -36,6 +36,12 @@ std::string FormatTryCatch(v8::Isolate* isolate, v8::Local<v8::Context> context,
 // being terminated) falls back to the built-in formatting.
 void SetUncaughtValueInspector(v8::Local<v8::Context> context, v8::Local<v8::Function> inspect);
 
+// `value` as console.log shows plain data ({ a: 1, b: [ 1, 2 ] }, [Object: null prototype] {},
+// 'text' inside objects, [Getter]), without running any JS: for contexts that have no inspector
+// (a snapshot being built without the console extension). Errors show as their string only.
+std::string InspectPlainly(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                           v8::Local<v8::Value> value);
+
 // Called by FormatJsException on the first uncaught non-string value of a context that has no
 // inspector yet, so that a runtime finds its inspector when one is first needed instead of at
 // every start-up (finding it costs ~30 us, 1% of a load). One per process; the installer may

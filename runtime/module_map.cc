@@ -224,12 +224,27 @@ void ModuleMap::Adopt(const std::string& name, v8::Local<v8::Module> module) {
 }
 
 void ModuleMap::InstallUncaughtInspector() {
-  if (!allow_files_) return;
+  // While building too: the namespace object made here cannot be serialized by this V8, but an
+  // uncaught value fails the build, so no blob is made from this context.
   v8::Local<v8::Module> console = Find(kInspectorModule);
-  if (console.IsEmpty() || console->GetStatus() != v8::Module::kEvaluated) return;
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = context_.Get(isolate_);
   v8::Context::Scope context_scope(context);  // the namespace is made in the current context
+  if (console.IsEmpty() || console->GetStatus() != v8::Module::kEvaluated) {
+    if (allow_files_) return;  // a runtime without console keeps the built-in formatting
+    // A build without console: values still print the way console.log shows them, by the
+    // native plain rendering; errors go on to the built-in formatting (their frames).
+    v8::Local<v8::Function> plain;
+    if (v8::Function::New(context, [](const v8::FunctionCallbackInfo<v8::Value>& info) {
+          v8::Isolate* isolate = info.GetIsolate();
+          if (info[0]->IsNativeError()) return;
+          info.GetReturnValue().Set(V8String(
+              isolate, InspectPlainly(isolate, isolate->GetCurrentContext(), info[0])));
+        }).ToLocal(&plain)) {
+      SetUncaughtValueInspector(context, plain);
+    }
+    return;
+  }
   v8::TryCatch try_catch(isolate_);
   v8::Local<v8::Value> inspect;
   if (console->GetModuleNamespace()

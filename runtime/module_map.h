@@ -33,9 +33,11 @@ class ModuleMap {
   // runtime's user code). False while building a snapshot: then import() is refused too, and no
   // module namespace object is ever made, since this V8 cannot serialize one (the accessor of
   // its entries is missing from V8's external-reference table: "Unknown external reference").
-  // A runtime's map makes the console module's inspect() the uncaught-value formatter
-  // (SetUncaughtValueInspector) when the first uncaught value needs it, if that module has been
-  // evaluated (adopted from the snapshot, or evaluated from source).
+  // The exception is an uncaught value, which fails the build: the map makes the console
+  // module's inspect() the uncaught-value formatter (SetUncaughtValueInspector) when the first
+  // uncaught value needs it, if that module has been evaluated (adopted from the snapshot, or
+  // evaluated from source, also while building); a build without console shows them with
+  // InspectPlainly (js_error.h) instead.
   ModuleMap(v8::Isolate* isolate, v8::Local<v8::Context> context, bool allow_files);
   ~ModuleMap();
   ModuleMap(const ModuleMap&) = delete;
