@@ -23,6 +23,7 @@
 #include "runtime/shared_read_only_heap.h"
 #include "runtime/snapshot_layout.h"
 #include "runtime/v8_process.h"
+#include "snapshot_builder/api_surface.h"
 #include "v8-context.h"
 #include "v8-isolate.h"
 #include "v8-script.h"
@@ -145,6 +146,7 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
     if (!options.warmup_script_path.empty()) {
       RETURN_IF_ERROR(RunWarmup(isolate, context, options.warmup_script_path));
     }
+    RETURN_IF_ERROR(RecordApiSurface(isolate, context, modules, records, sidecar));
     for (ModuleRecord& record : records) {
       // What the map holds now decides how a module is carried: a lazy module that an eager
       // one (or the warm-up) imported has been compiled and evaluated with it, so it is

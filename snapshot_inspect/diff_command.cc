@@ -31,7 +31,11 @@ absl::StatusOr<SnapshotSide> ReadSide(const std::string& path, SnapshotPair* pai
   return side;
 }
 
+// Global names from the two heaps. When both sidecars record their API surface, the API diff
+// already reports the globals the extensions changed (with their kinds, and without V8's own
+// globals, which differ between V8 versions), so these are not repeated as changes.
 void AddHeapChanges(const HeapDiff& heap, DiffReport* report) {
+  if (report->api_compared()) return;
   auto add = [&](const std::string& name, bool added) {
     Change* c = report->add_changes();
     c->set_severity(SeverityName(Severity::kCompatible));
@@ -144,6 +148,11 @@ std::string RenderDiffText(const DiffReport& report) {
                         ? "Breaking changes (the runtime must change in lockstep):\n"
                         : "Compatible changes:\n",
                     t.Render("  "));
+  }
+  if (!report.api_compared()) {
+    absl::StrAppend(&out,
+                    "\nAPI surface: not compared (a sidecar does not record it: rebuild that "
+                    "snapshot with this snapshot_builder to compare exports and globals)\n");
   }
   if (report.ops_size() > 0) {
     absl::StrAppend(&out, "\nOps (", report.ops_size(), " changed; old id → new id)\n");

@@ -246,6 +246,90 @@ void DiffModules(const Sidecar& a, const Sidecar& b, ChangeList& changes) {
   }
 }
 
+// "export 'Slugger' of ext:marked/marked.js" or "global 'greet"; with a kind,
+// "export 'Slugger' (class) of ext:marked/marked.js".
+std::string ApiSubject(const char* what, const ApiName& name, const std::string& module,
+                       const std::string& kind = "") {
+  std::string subject = absl::StrCat(what, " ", Quote(name.name()));
+  if (!kind.empty()) absl::StrAppend(&subject, " (", kind, ")");
+  if (!module.empty()) absl::StrAppend(&subject, " of ", module);
+  return subject;
+}
+
+// The change kinds of one kind of API name ("export" or "global").
+struct ApiKinds {
+  const char* what;
+  const char* added;
+  const char* removed;
+  const char* kind_changed;
+};
+constexpr ApiKinds kExportKinds{"export", "export added", "export removed", "export kind changed"};
+constexpr ApiKinds kGlobalKinds{"global", "global added", "global removed", "global kind changed"};
+
+// Names on both sides: a removal or a kind change breaks whoever uses the name; an addition
+// breaks no one. Both lists are sorted by name (the builder sorts them): one merge pass.
+void DiffApiNames(const google::protobuf::RepeatedPtrField<ApiName>& a,
+                  const google::protobuf::RepeatedPtrField<ApiName>& b, const ApiKinds& kinds,
+                  const std::string& module, ChangeList& changes) {
+  const char* what = kinds.what;
+  int i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    if (j == b.size() || (i < a.size() && a[i].name() < b[j].name())) {
+      const ApiName& gone = a[i++];
+      std::string subject = ApiSubject(what, gone, module);
+      changes.Add(Severity::kBreaking, "api", kinds.removed, subject, gone.kind(), "absent",
+                  absl::StrCat(ApiSubject(what, gone, module, gone.kind()), " removed"));
+    } else if (i == a.size() || b[j].name() < a[i].name()) {
+      const ApiName& fresh = b[j++];
+      std::string subject = ApiSubject(what, fresh, module);
+      changes.Add(Severity::kCompatible, "api", kinds.added, subject, "absent", fresh.kind(),
+                  absl::StrCat(ApiSubject(what, fresh, module, fresh.kind()), " added"));
+    } else {
+      const ApiName& before = a[i++];
+      const ApiName& after = b[j++];
+      if (before.kind() == after.kind()) continue;
+      std::string subject = ApiSubject(what, after, module);
+      changes.Add(Severity::kBreaking, "api", kinds.kind_changed, subject, before.kind(),
+                  after.kind(),
+                  absl::StrCat(subject, " changed kind: ", before.kind(), " → ", after.kind()));
+    }
+  }
+}
+
+bool InModules(const Sidecar& sidecar, const std::string& specifier) {
+  for (const ModuleRecord& m : sidecar.modules()) {
+    if (m.specifier() == specifier) return true;
+  }
+  return false;
+}
+
+// The API surfaces (module exports and the globals the extensions added) recorded by the
+// builder. They name no V8 built-in, so two snapshots of different V8 versions compare too.
+// Returns false when a side was built before the builder recorded them.
+bool DiffApiSurface(const Sidecar& a, const Sidecar& b, ChangeList& changes) {
+  if (!a.has_api_surface() || !b.has_api_surface()) return false;
+  absl::flat_hash_map<std::string, const ModuleExports*> b_modules;
+  for (const ModuleExports& m : b.api_surface().modules()) b_modules.emplace(m.specifier(), &m);
+  for (const ModuleExports& ma : a.api_surface().modules()) {
+    auto found = b_modules.find(ma.specifier());
+    if (found != b_modules.end()) {
+      DiffApiNames(ma.exports(), found->second->exports(), kExportKinds, ma.specifier(),
+                   changes);
+    } else if (!ma.exports().empty() && !InModules(b, ma.specifier())) {
+      // (A module still in `b` but not evaluated there is lazy: its exports are unknown.)
+      std::vector<std::string> names;
+      for (const ApiName& e : ma.exports()) names.push_back(e.name());
+      std::string subject = absl::StrCat("module ", ma.specifier());
+      changes.Add(Severity::kBreaking, "api", "exports removed", subject,
+                  absl::StrJoin(names, ", "), "absent",
+                  absl::StrCat(subject, " is gone, and with it its ", names.size(), " export",
+                               names.size() == 1 ? "" : "s", ": ", absl::StrJoin(names, ", ")));
+    }
+  }
+  DiffApiNames(a.api_surface().globals(), b.api_surface().globals(), kGlobalKinds, "", changes);
+  return true;
+}
+
 SizeDelta MakeDelta(const std::string& name, int64_t old_bytes, int64_t new_bytes) {
   SizeDelta d;
   d.set_name(name);
@@ -369,6 +453,7 @@ DiffReport DiffSnapshots(const SnapshotSide& old_side, const SnapshotSide& new_s
                              b.manifest_digest().substr(0, 8)));
   }
   DiffModules(a, b, changes);
+  report.set_api_compared(DiffApiSurface(a, b, changes));
   DiffBlob(old_side, new_side, changes, &report);
   changes.MoveInto(&report);
   return report;

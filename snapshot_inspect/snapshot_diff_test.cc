@@ -272,5 +272,80 @@ TEST(SnapshotDiffTest, TenThousandMovedOps) {
   EXPECT_EQ(report.severity(), "breaking");
 }
 
+// The API surfaces: a module's exports and the globals the extensions added.
+Sidecar WithApi(Sidecar s) {
+  ModuleExports* m = s.mutable_api_surface()->add_modules();
+  m->set_specifier("ext:lib/lib.js");
+  m->set_extension("lib");
+  for (auto [name, kind] : {std::pair{"Slugger", "class"}, {"parse", "function"},
+                            {"version", "string"}}) {
+    ApiName* e = m->add_exports();
+    e->set_name(name);
+    e->set_kind(kind);
+  }
+  ApiName* g = s.mutable_api_surface()->add_globals();
+  g->set_name("lib");
+  g->set_kind("object");
+  return s;
+}
+
+TEST(SnapshotDiffTest, ClassifiesApiChanges) {
+  const Sidecar base = WithApi(kBase);
+  const Case cases[] = {
+      {"export removed",
+       [](Sidecar& s) { s.mutable_api_surface()->mutable_modules(0)->mutable_exports()->erase(
+                            s.mutable_api_surface()->mutable_modules(0)->mutable_exports()->begin());
+       },
+       {"breaking: export removed"}},
+      {"export added",
+       [](Sidecar& s) {
+         ApiName* e = s.mutable_api_surface()->mutable_modules(0)->add_exports();
+         e->set_name("zeta");
+         e->set_kind("number");
+       },
+       {"compatible: export added"}},
+      {"export kind",
+       [](Sidecar& s) {
+         s.mutable_api_surface()->mutable_modules(0)->mutable_exports(1)->set_kind("class");
+       },
+       {"breaking: export kind changed"}},
+      {"global removed", [](Sidecar& s) { s.mutable_api_surface()->clear_globals(); },
+       {"breaking: global removed"}},
+      {"module gone", [](Sidecar& s) { s.mutable_api_surface()->clear_modules(); },
+       {"breaking: exports removed"}},
+      // A different V8 changes the version, never the surface: V8's globals are not in it.
+      {"other V8", [](Sidecar& s) { s.set_v8_version("13.6.233.10"); },
+       {"breaking: v8 version"}},
+  };
+  for (const Case& c : cases) {
+    Sidecar changed = base;
+    c.edit(changed);
+    DiffReport report = DiffSnapshots(Side(base), Side(changed, "b.bin"));
+    EXPECT_EQ(Kinds(report), c.kinds) << c.what;
+    EXPECT_TRUE(report.api_compared()) << c.what;
+  }
+
+  DiffReport same = DiffSnapshots(Side(base), Side(WithApi(kBase), "b.bin"));
+  EXPECT_EQ(same.changes_size(), 0);
+  Sidecar without = base;
+  without.mutable_api_surface()->mutable_modules(0)->mutable_exports()->erase(
+      without.mutable_api_surface()->mutable_modules(0)->mutable_exports()->begin());
+  DiffReport removed = DiffSnapshots(Side(base), Side(without, "b.bin"));
+  ASSERT_EQ(removed.changes_size(), 1);
+  EXPECT_EQ(removed.changes(0).category(), "api");
+  EXPECT_EQ(removed.changes(0).subject(), "export 'Slugger' of ext:lib/lib.js");
+  EXPECT_EQ(removed.changes(0).old_value(), "class");
+  EXPECT_EQ(removed.changes(0).description(),
+            "export 'Slugger' (class) of ext:lib/lib.js removed");
+}
+
+TEST(SnapshotDiffTest, ApiNotComparedWhenASideDoesNotRecordIt) {
+  Sidecar without = WithApi(kBase);
+  without.clear_api_surface();
+  DiffReport report = DiffSnapshots(Side(WithApi(kBase)), Side(without, "b.bin"));
+  EXPECT_FALSE(report.api_compared());
+  EXPECT_EQ(report.changes_size(), 0);
+}
+
 }  // namespace
 }  // namespace v8snap::inspect

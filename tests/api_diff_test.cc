@@ -1,0 +1,159 @@
+// End to end: the API surface the builder records and `snapshot_inspect diff`'s API changes, on
+// two builds of tests/fixtures/api/ whose module 'slugs' changes its exports and its global.
+#include "format/atomic_file.h"
+#include "format/snapshot_files.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "gtest/gtest.h"
+#include "snapshot_inspect/inspect_report.pb.h"
+#include "tests/tool_runner.h"
+
+namespace v8snap::testing {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class ApiDiffTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    for (const char* version : {"v1", "v2"}) {
+      ToolResult r = RunTool(
+          "snapshot_builder",
+          {"--manifest", SourcePath(std::string("tests/fixtures/api/") + version +
+                                    "/runtime.textproto"),
+           "--out", Snap(version)});
+      if (r.exit_code != 0) build_error_ += r.err;
+    }
+  }
+  static void TearDownTestSuite() {
+    delete dir_;
+    dir_ = nullptr;
+  }
+  void SetUp() override { ASSERT_EQ(build_error_, ""); }
+
+  static std::string Snap(const std::string& version) {
+    return dir_->path() + "/" + version + ".bin";
+  }
+  static inspect::DiffReport ParseDiff(const std::string& json) {
+    inspect::DiffReport report;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &report).ok()) << json;
+    return report;
+  }
+
+  static TempDir* dir_;
+  static std::string build_error_;
+};
+
+TempDir* ApiDiffTest::dir_ = nullptr;
+std::string ApiDiffTest::build_error_;
+
+TEST_F(ApiDiffTest, SidecarRecordsExportsAndTheGlobalsExtensionsAdded) {
+  absl::StatusOr<SnapshotPair> pair = ReadSnapshotPair(Snap("v1"));
+  ASSERT_TRUE(pair.ok()) << pair.status();
+  const ApiSurface& api = pair->sidecar.api_surface();
+  ASSERT_EQ(api.modules_size(), 1);
+  EXPECT_EQ(api.modules(0).specifier(), "ext:slugs/slugs.js");
+  EXPECT_EQ(api.modules(0).extension(), "slugs");
+  std::vector<std::string> exports;
+  for (const ApiName& e : api.modules(0).exports()) exports.push_back(e.name() + ":" + e.kind());
+  EXPECT_THAT(exports, ElementsAre("Slugger:class", "options:object", "parse:function",
+                                   "version:string", "words:array"));
+  std::vector<std::string> globals;
+  for (const ApiName& g : api.globals()) globals.push_back(g.name() + ":" + g.kind());
+  // core's own global and the fixture's; none of V8's (Array, Math, ...).
+  EXPECT_THAT(globals, ::testing::Contains("slugify:function"));
+  EXPECT_THAT(globals, ::testing::Contains("v8snap:object"));
+  EXPECT_THAT(globals, Not(::testing::Contains("Array:function")));
+  EXPECT_THAT(globals, Not(::testing::Contains("Math:object")));
+}
+
+TEST_F(ApiDiffTest, TextClassifiesRemovalsAndKindChangesBreakingAdditionsCompatible) {
+  ToolResult r = RunTool("snapshot_inspect", {"diff", Snap("v1"), Snap("v2")});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  for (const char* line :
+       {"result: breaking (3 breaking, 4 compatible changes)",
+        "  export removed       export 'Slugger' (class) of ext:slugs/slugs.js removed\n",
+        "  export kind changed  export 'options' of ext:slugs/slugs.js changed kind: object → "
+        "function\n",
+        "  global removed       global 'slugify' (function) removed\n",
+        "  export added    export 'Marked' (class) of ext:slugs/slugs.js added\n",
+        "  global added    global 'slug' (function) added\n"}) {
+    EXPECT_THAT(r.out, HasSubstr(line));
+  }
+  EXPECT_THAT(r.out, Not(HasSubstr("API surface: not compared")));
+
+  // The other way round, v2's additions are removals.
+  ToolResult back = RunTool("snapshot_inspect", {"diff", Snap("v2"), Snap("v1")});
+  EXPECT_EQ(back.exit_code, 1);
+  EXPECT_THAT(back.out, HasSubstr("export 'Marked' (class) of ext:slugs/slugs.js removed"));
+}
+
+TEST_F(ApiDiffTest, FailOnAndJson) {
+  ToolResult none =
+      RunTool("snapshot_inspect", {"diff", Snap("v1"), Snap("v2"), "--fail-on=none"});
+  EXPECT_EQ(none.exit_code, 0);
+  ToolResult same = RunTool("snapshot_inspect", {"diff", Snap("v1"), Snap("v1")});
+  EXPECT_EQ(same.exit_code, 0);
+  EXPECT_THAT(same.out, HasSubstr("no differences"));
+
+  ToolResult r = RunTool("snapshot_inspect", {"diff", Snap("v1"), Snap("v2"), "--json"});
+  EXPECT_EQ(r.exit_code, 1);
+  inspect::DiffReport report = ParseDiff(r.out);
+  EXPECT_TRUE(report.api_compared());
+  EXPECT_TRUE(report.fails());
+  std::vector<std::string> api;
+  for (const inspect::Change& c : report.changes()) {
+    if (c.category() != "api") continue;
+    api.push_back(c.severity() + " " + c.kind() + " " + c.subject() + " " + c.old_value() +
+                  " -> " + c.new_value());
+  }
+  EXPECT_THAT(api,
+              ElementsAre("breaking export removed export 'Slugger' of ext:slugs/slugs.js class "
+                          "-> absent",
+                          "breaking export kind changed export 'options' of ext:slugs/slugs.js "
+                          "object -> function",
+                          "breaking global removed global 'slugify' function -> absent",
+                          "compatible export added export 'Marked' of ext:slugs/slugs.js absent "
+                          "-> class",
+                          "compatible global added global 'slug' absent -> function"));
+}
+
+// Snapshots of two V8 versions: the surfaces name no V8 built-in, so only the extension's API
+// changes show (here from a sidecar rewritten as another V8's builder would record it).
+TEST_F(ApiDiffTest, ComparesAcrossV8Versions) {
+  TempDir tmp;
+  std::string other = tmp.path() + "/other.bin";
+  ASSERT_TRUE(WriteFileAtomically(other, *ReadFileToString(Snap("v2"))).ok());
+  absl::StatusOr<Sidecar> sidecar =
+      DecodeSidecar(*ReadFileToString(SidecarPathFor(Snap("v2"))), "v2 sidecar");
+  ASSERT_TRUE(sidecar.ok());
+  sidecar->set_v8_version("13.6.233.10");
+  ASSERT_TRUE(WriteFileAtomically(SidecarPathFor(other), EncodeSidecar(*sidecar)).ok());
+  inspect::DiffReport report =
+      ParseDiff(RunTool("snapshot_inspect", {"diff", Snap("v1"), other, "--json"}).out);
+  int api = 0;
+  for (const inspect::Change& c : report.changes()) api += c.category() == "api";
+  EXPECT_EQ(api, 5);
+  EXPECT_EQ(report.changes(0).kind(), "v8 version");
+}
+
+// An older sidecar, written before the builder recorded the API: the diff says so.
+TEST_F(ApiDiffTest, SaysWhenASideHasNoApiSurface) {
+  TempDir tmp;
+  std::string old = tmp.path() + "/old.bin";
+  ASSERT_TRUE(WriteFileAtomically(old, *ReadFileToString(Snap("v1"))).ok());
+  absl::StatusOr<Sidecar> sidecar =
+      DecodeSidecar(*ReadFileToString(SidecarPathFor(Snap("v1"))), "v1 sidecar");
+  ASSERT_TRUE(sidecar.ok());
+  sidecar->clear_api_surface();
+  ASSERT_TRUE(WriteFileAtomically(SidecarPathFor(old), EncodeSidecar(*sidecar)).ok());
+  ToolResult r = RunTool("snapshot_inspect", {"diff", old, Snap("v2")});
+  EXPECT_THAT(r.out, HasSubstr("API surface: not compared (a sidecar does not record it"));
+  EXPECT_THAT(r.out, Not(HasSubstr("export removed")));
+}
+
+}  // namespace
+}  // namespace v8snap::testing
