@@ -213,6 +213,87 @@ std::optional<std::string> ClosestName(absl::string_view name,
 
 std::string Quoted(absl::string_view s) { return absl::StrCat("'", s, "'"); }
 
+// Why a source's bytes are not UTF-8 text, which is what the builder hands V8 (as Node and Deno
+// read sources): nullopt when they are. A UTF-8 byte-order mark is fine: V8 reads U+FEFF as
+// white space. Other encodings would reach V8 as mojibake and fail with a SyntaxError about a
+// character that is not in the file, so they are named here instead.
+struct EncodingProblem {
+  std::string message;  // "is UTF-16 (little-endian), not UTF-8" / "...at 3:7..."
+  std::string from;     // the encoding to convert from, for the iconv fix
+};
+
+std::optional<EncodingProblem> CheckUtf8(absl::string_view bytes, const std::string& shown) {
+  struct Bom {
+    absl::string_view bytes;
+    const char* name;  // as iconv spells it
+  };
+  // UTF-32 LE first: its mark starts with UTF-16 LE's.
+  static const Bom kBoms[] = {
+      {absl::string_view("\xFF\xFE\0\0", 4), "UTF-32LE"},
+      {absl::string_view("\0\0\xFE\xFF", 4), "UTF-32BE"},
+      {absl::string_view("\xFF\xFE", 2), "UTF-16LE"},
+      {absl::string_view("\xFE\xFF", 2), "UTF-16BE"},
+  };
+  for (const Bom& bom : kBoms) {
+    if (absl::StartsWith(bytes, bom.bytes)) {
+      return EncodingProblem{
+          absl::StrCat("is encoded as ", bom.name, " (its byte-order mark says so), not UTF-8"),
+          bom.name};
+    }
+  }
+  // UTF-16 without a mark: ASCII text with a zero byte beside every character.
+  if (bytes.size() >= 2 && (bytes[0] == '\0') != (bytes[1] == '\0')) {
+    return EncodingProblem{
+        absl::StrCat("looks like UTF-16 (", bytes[0] == '\0' ? "big" : "little",
+                     "-endian, no byte-order mark: every other byte is zero), not UTF-8"),
+        bytes[0] == '\0' ? "UTF-16BE" : "UTF-16LE"};
+  }
+  int line = 1;
+  size_t line_start = 0;
+  for (size_t i = 0; i < bytes.size();) {
+    const unsigned char c = static_cast<unsigned char>(bytes[i]);
+    if (c == '\n') {
+      ++line;
+      line_start = ++i;
+      continue;
+    }
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    // The length of the sequence c starts, and the range its second byte must be in (which
+    // excludes overlong forms, surrogates and code points above U+10FFFF).
+    size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) {
+      length = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      length = 3;
+      if (c == 0xE0) low = 0xA0;
+      if (c == 0xED) high = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      length = 4;
+      if (c == 0xF0) low = 0x90;
+      if (c == 0xF4) high = 0x8F;
+    }
+    bool valid = length != 0 && i + length <= bytes.size();
+    for (size_t k = 1; valid && k < length; ++k) {
+      const unsigned char next = static_cast<unsigned char>(bytes[i + k]);
+      valid = k == 1 ? next >= low && next <= high : next >= 0x80 && next <= 0xBF;
+    }
+    if (!valid) {
+      return EncodingProblem{
+          absl::StrCat("is not valid UTF-8: byte 0x", absl::Hex(c, absl::kZeroPad2), " at ",
+                       shown, ":", line, ":", i - line_start + 1,
+                       " (column in bytes) starts no UTF-8 character; the file is probably in a "
+                       "legacy encoding such as Latin-1 or Windows-1252"),
+          "WINDOWS-1252"};
+    }
+    i += length;
+  }
+  return std::nullopt;
+}
+
 std::string QuotedList(const std::vector<std::string>& names) {
   std::vector<std::string> quoted;
   for (const std::string& n : names) quoted.push_back(Quoted(n));
@@ -647,6 +728,15 @@ class ManifestChecker {
               absl::StrCat("source ", Quoted(source.path), " of extension ", Quoted(e.loaded.name),
                            " cannot be read: ", contents.status().message()),
               UnreadableSourceFix(contents.status(), dir, source.resolved_path));
+        } else if (std::optional<EncodingProblem> encoding =
+                       CheckUtf8(*contents, source.resolved_path)) {
+          Add(Kind::kOther, source.where,
+              absl::StrCat("source ", Quoted(source.path), " of extension ", Quoted(e.loaded.name),
+                           " ", encoding->message),
+              absl::StrCat("sources must be UTF-8 (a UTF-8 byte-order mark is fine): convert it, "
+                           "for example: iconv -f ",
+                           encoding->from, " -t UTF-8 '", source.resolved_path, "' > x.js && mv x.js '",
+                           source.resolved_path, "'"));
         } else {
           source.contents = *std::move(contents);
         }

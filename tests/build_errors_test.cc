@@ -99,5 +99,50 @@ TEST_F(BuildErrorsTest, PlainRenderingWithoutConsoleShowsGettersAndDepth) {
   EXPECT_THAT(r.err, Not(HasSubstr("[object Object]")));
 }
 
+// Item 13: a source in another encoding than UTF-8 is named as such, with where and the iconv
+// fix; a UTF-8 byte-order mark is fine (V8 reads U+FEFF as white space; Node strips it).
+TEST_F(BuildErrorsTest, SourcesThatAreNotUtf8AreNamedWithTheIconvFix) {
+  struct Row {
+    std::string bytes;
+    std::string expected;
+    std::string iconv_from;
+  };
+  const std::vector<Row> rows = {
+      {std::string("\xFF\xFEg\0=\0\n\0", 8),
+       "is encoded as UTF-16LE (its byte-order mark says so), not UTF-8", "UTF-16LE"},
+      {std::string("\xFE\xFF\0g\0=", 6),
+       "is encoded as UTF-16BE (its byte-order mark says so), not UTF-8", "UTF-16BE"},
+      {std::string("\xFF\xFE\0\0g\0\0\0", 8),
+       "is encoded as UTF-32LE (its byte-order mark says so), not UTF-8", "UTF-32LE"},
+      {std::string("\0g\0=\0\n", 6), "looks like UTF-16 (big-endian, no byte-order mark",
+       "UTF-16BE"},
+      {"// ok\nglobalThis.x = \"caf\xE9\";\n",
+       "is not valid UTF-8: byte 0xe9 at " + tmp_.path() + "/app.js:2:20 (column in bytes)",
+       "WINDOWS-1252"},
+      {"globalThis.x = \"\xED\xA0\x80\";\n",  // an encoded surrogate: not UTF-8 either
+       "is not valid UTF-8: byte 0xed at " + tmp_.path() + "/app.js:1:17", "WINDOWS-1252"},
+  };
+  for (const Row& row : rows) {
+    ToolResult r = BuildScript(row.bytes);
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_THAT(r.err, StartsWith(tmp_.path() + "/m.textproto:5:"));
+    EXPECT_THAT(r.err, HasSubstr("source 'app.js' of extension 'app' " + row.expected)) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("fix: sources must be UTF-8 (a UTF-8 byte-order mark is fine): "
+                                 "convert it, for example: iconv -f " +
+                                 row.iconv_from + " -t UTF-8 '" + tmp_.path() + "/app.js'"));
+    EXPECT_FALSE(BlobWritten());
+  }
+}
+
+TEST_F(BuildErrorsTest, AUtf8ByteOrderMarkIsFine) {
+  ToolResult r = BuildScript("\xEF\xBB\xBF\"use strict\";\nglobalThis.word = \"caf\xC3\xA9\";\n");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string main = tmp_.Write("main.js", "console.log(word);");
+  r = RunTool("snapshot_run",
+              {"--snapshot", out(), "--manifest", tmp_.path() + "/m.textproto", main});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "caf\xC3\xA9\n");
+}
+
 }  // namespace
 }  // namespace v8snap::testing
