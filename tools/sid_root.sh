@@ -56,6 +56,12 @@ fi
 if [ ! -f "$sid/.bootstrapped" ]; then
   mirror="$(debian_mirror)"
   echo "sid_root: making a Debian unstable root in third_party/sid-root"
+  # Never remove a root that still has something mounted inside it (a bind mount of the tree
+  # would be removed with it).
+  if grep -q " $sid/" /proc/mounts; then
+    echo "sid_root: something is mounted under $sid: unmount it (see /proc/mounts), then run again" >&2
+    exit 1
+  fi
   rm -rf "$sid"
   "${sudo_cmd[@]}" debootstrap --variant=minbase sid "$sid" "$mirror" >"$sid.log" 2>&1 ||
     skip "debootstrap of unstable failed (see third_party/sid-root.log)"
