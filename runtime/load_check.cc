@@ -1,7 +1,12 @@
-// Load-time check: V8 version first (V8 aborts on a foreign blob), then the layout diff.
+// Load-time check: V8 version first (V8 aborts on a foreign blob), then the V8 flags the blob
+// was built with, then the layout diff.
 #include "runtime/load_check.h"
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "format/v8_blob_header.h"
@@ -58,7 +63,46 @@ bool SnapshotExtensionsWouldFit(const LoadCheckInput& input,
   return extension_level;
 }
 
+// Flag names (V8FlagName) and name prefixes that change what code means or which built-ins
+// it sees. A runtime cannot take the builder's flags instead: V8's flags are process-wide, and
+// code built under them would then behave differently from source. Everything else (heap and
+// compiler tuning, the determinism flags) is left to the runtime.
+constexpr absl::string_view kCodeFlagPrefixes[] = {"harmony", "js-", "expose-",
+                                                   "experimental-wasm-"};
+constexpr absl::string_view kCodeFlags[] = {
+    "allow-natives-syntax", "use-strict", "disallow-code-generation-from-strings",
+    "wasm-staging", "stack-trace-limit"};
+
 }  // namespace
+
+std::string V8FlagName(absl::string_view flag) {
+  absl::ConsumePrefix(&flag, "--") || absl::ConsumePrefix(&flag, "-");
+  flag = flag.substr(0, flag.find('='));
+  std::string name(flag);
+  std::replace(name.begin(), name.end(), '_', '-');
+  if (absl::StartsWith(name, "no-")) return name.substr(3);
+  // V8 also reads "--nofoo" as "--no-foo" for the flags that exist.
+  if (absl::StartsWith(name, "no") && !absl::StartsWith(name, "none")) {
+    for (absl::string_view known : kCodeFlags) {
+      if (name.substr(2) == known) return name.substr(2);
+    }
+    for (absl::string_view prefix : kCodeFlagPrefixes) {
+      if (absl::StartsWith(name.substr(2), prefix)) return name.substr(2);
+    }
+  }
+  return name;
+}
+
+bool V8FlagChangesHowCodeRuns(absl::string_view flag) {
+  std::string name = V8FlagName(flag);
+  for (absl::string_view known : kCodeFlags) {
+    if (name == known) return true;
+  }
+  for (absl::string_view prefix : kCodeFlagPrefixes) {
+    if (absl::StartsWith(name, prefix)) return true;
+  }
+  return false;
+}
 
 absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
   const Sidecar& sidecar = *input.sidecar;
@@ -83,6 +127,17 @@ absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
           ", but this runtime is linked with V8 ", input.linked_v8_version,
           ". Rebuild the snapshot with a ", input.builder, " linked with the same V8."));
     }
+  }
+  for (const std::string& flag : sidecar.v8_flags()) {
+    if (!V8FlagChangesHowCodeRuns(flag)) continue;
+    return absl::FailedPreconditionError(absl::StrCat(
+        "snapshot '", input.blob_path, "' was built with the V8 flag ", absl::CHexEscape(flag),
+        ", which changes how code runs, and this runtime runs without it: the code in the "
+        "snapshot was compiled and set up under it, and would fail or behave differently here "
+        "(a SyntaxError, a missing built-in).\n  fix: rebuild the snapshot without that flag (",
+        input.builder, " --manifest ",
+        input.runtime_manifest.empty() ? "MANIFEST" : input.runtime_manifest, " --out ",
+        input.blob_path, ")."));
   }
   std::vector<LayoutChange> changes = DiffLayouts(sidecar.layout(), *input.runtime_layout);
   if (changes.empty()) return absl::OkStatus();

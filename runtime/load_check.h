@@ -32,7 +32,17 @@ struct LoadCheckInput {
   absl::string_view blob;
 };
 
-// OK, or kFailedPrecondition naming the first culprit (what, where, snapshot vs runtime), how
+// A V8 flag's name as V8 matches it: no leading dashes, no "no" prefix, '_' read as '-', no
+// "=value" ("--no_expose_gc=1" -> "expose-gc").
+std::string V8FlagName(absl::string_view flag);
+
+// True for a flag that changes what JS code means or which built-ins it sees (syntax, language
+// features, exposed functions): code built into a snapshot under it may not run without it.
+bool V8FlagChangesHowCodeRuns(absl::string_view flag);
+
+// OK, or kFailedPrecondition: the V8 version differs; the snapshot was built with a V8 flag
+// that changes how code runs (a runtime's own V8 flags are fixed and have none of them); or
+// the layouts differ: then it names the first culprit (what, where, snapshot vs runtime), how
 // many more differences there are, what loading it anyway would do (misbound ops, or only other
 // JS when the ops all match), and how to fix it: rebuild the snapshot with `builder`; or, when
 // only the extensions' order or set differs, configure the runtime with the snapshot's.

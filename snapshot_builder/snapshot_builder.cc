@@ -24,6 +24,7 @@
 #include "runtime/snapshot_layout.h"
 #include "runtime/v8_process.h"
 #include "snapshot_builder/api_surface.h"
+#include "snapshot_builder/build_time_globals.h"
 #include "v8-context.h"
 #include "v8-isolate.h"
 #include "v8-script.h"
@@ -140,12 +141,15 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
     // The map's handles must be gone before CreateBlob, hence its own scope.
     ModuleMap modules(isolate, context, /*allow_files=*/false);
     modules.Install();
+    ASSIGN_OR_RETURN(BuildTimeGlobals globals, BuildTimeGlobals::Install(isolate, context));
     ASSIGN_OR_RETURN(
         std::vector<ModuleRecord> records,
         BootstrapContext(isolate, context, layout, manifest.extensions, modules, &progress));
     if (!options.warmup_script_path.empty()) {
       RETURN_IF_ERROR(RunWarmup(isolate, context, options.warmup_script_path));
     }
+    RETURN_IF_ERROR(
+        globals.Finish(creator, context, SourcePathMapper(manifest.extensions), sidecar));
     RETURN_IF_ERROR(RecordApiSurface(isolate, context, modules, records, sidecar));
     for (ModuleRecord& record : records) {
       // What the map holds now decides how a module is carried: a lazy module that an eager
@@ -310,6 +314,7 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   if (V8Process::platform() == nullptr) {
     RETURN_IF_ERROR(V8Process::CheckFlags(options.extra_v8_flags));
   }
+  RETURN_IF_ERROR(BuildTimeGlobals::CheckFlagsTakeEffectWhileBuilding(options.extra_v8_flags));
   std::vector<std::string> flags = DeterministicV8Flags();
   flags.insert(flags.end(), options.extra_v8_flags.begin(), options.extra_v8_flags.end());
   RETURN_IF_ERROR(V8Process::Initialize(flags));

@@ -1,0 +1,497 @@
+// The JS environment while a snapshot is built: late built-ins shimmed or stood in for, the
+// onSerialize callbacks, the hooks' state kept for the load.
+#include "snapshot_builder/build_time_globals.h"
+
+#include <cstdio>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "format/status_macros.h"
+#include "runtime/load_check.h"
+#include "runtime/snapshot_hooks.h"
+#include "v8-container.h"
+#include "v8-function.h"
+#include "v8-primitive.h"
+#include "v8-script.h"
+
+namespace v8snap {
+namespace {
+
+// The JS environment while a snapshot is built on V8 10.2: runs before any extension, as the
+// classic script "v8snap:build-time-globals"; its completion value is the build's state, which
+// the builder keeps (snapshot_builder/build_time_globals.h) and hands to core.js.
+//
+// V8 10.2 installs some built-ins only in a context that is not being snapshotted: after a load
+// it adds them to the deserialized context with an "add property" that assumes they are absent
+// (a second copy of an existing property corrupts the object; a frozen holder aborts V8). So:
+// - spec-exact shims make the ES2022 methods exist while building; finish() deletes them before
+//   the heap is serialized, and V8's own ones appear after the load;
+// - SharedArrayBuffer, Atomics and WebAssembly cannot exist while building: a placeholder stands
+//   in, its reads are recorded (the builder warns, naming the place) and any use throws an error
+//   that names the limit;
+// - Error.stackTraceLimit, which V8 also adds after a load, is deleted before serializing;
+// - whatever the user's code did to any of these (replaced, redefined, deleted) is recorded by
+//   finish() and redone by afterLoad() over V8's own, so a load behaves as a run from source.
+constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
+(() => {
+  const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, isExtensible } = Object;
+  const { apply, ownKeys } = Reflect;
+  const { trunc, min } = Math;
+  const isFiniteNumber = Number.isFinite;
+  const hasOwnProperty = Object.prototype.hasOwnProperty;
+  const arrayPush = Array.prototype.push;
+  const ErrorConstructor = Error;
+  const captureStackTrace = Error.captureStackTrace;
+  const bind = Function.prototype.bind;
+  const finishedGenerator = (function* () {})();
+  finishedGenerator.next();
+  const generatorThrow = getPrototypeOf(getPrototypeOf(finishedGenerator)).throw;
+  const TypedArrayPrototype = getPrototypeOf(Int8Array.prototype);
+  const typedArrayLength = getOwnPropertyDescriptor(TypedArrayPrototype, "length").get;
+  const typedArrayBuffer = getOwnPropertyDescriptor(TypedArrayPrototype, "buffer").get;
+  const Uint8ArrayConstructor = Uint8Array;
+  const unscopables = Array.prototype[Symbol.unscopables];
+  const v8Version = "10.2";
+
+  // The spec's abstract operations the shims need, on captured built-ins only (a user's later
+  // change to Math or Number must not change the shims).
+  const toIntegerOrInfinity = (value) => {
+    const number = +value;  // ToNumber: throws on a Symbol or BigInt, as the spec does
+    if (number !== number || number === 0) return 0;
+    return isFiniteNumber(number) ? trunc(number) : number;
+  };
+  const toLength = (value) => {
+    const length = toIntegerOrInfinity(value);
+    return length <= 0 ? 0 : min(length, 2 ** 53 - 1);
+  };
+  const toObject = (value, method) => {
+    if (value === null || value === undefined) {
+      throw new TypeError(`${method} called on null or undefined`);
+    }
+    return Object(value);
+  };
+  const requireCallable = (value) => {
+    if (typeof value !== "function") {
+      const shown = typeof value === "string" ? `"${value}"`
+          : value === null || (typeof value !== "object" && typeof value !== "symbol")
+          ? String(value) : typeof value === "symbol" ? "Symbol()" : "#<Object>";
+      throw new TypeError(`${shown} is not a function`);
+    }
+    return value;
+  };
+  // ValidateTypedArray: a typed array whose buffer is not detached; returns its length.
+  const validateTypedArray = (value) => {
+    const length = apply(typedArrayLength, value, []);  // TypeError on anything else
+    if (length === 0) new Uint8ArrayConstructor(apply(typedArrayBuffer, value, []));  // detached?
+    return length;
+  };
+  const relativeIndex = (index, length) => {
+    const relative = toIntegerOrInfinity(index);
+    return relative >= 0 ? relative : length + relative;
+  };
+
+  // Methods from object literals: named and sized as the built-ins, never constructors.
+  const arrayShims = {
+    at(index) {
+      const object = toObject(this, "Array.prototype.at");
+      const length = toLength(object.length);
+      const k = relativeIndex(index, length);
+      return k < 0 || k >= length ? undefined : object[k];
+    },
+    findLast(predicate, thisArg = undefined) {
+      const object = toObject(this, "Array.prototype.findLast");
+      const length = toLength(object.length);
+      requireCallable(predicate);
+      for (let k = length - 1; k >= 0; k--) {
+        const value = object[k];
+        if (apply(predicate, thisArg, [value, k, object])) return value;
+      }
+      return undefined;
+    },
+    findLastIndex(predicate, thisArg = undefined) {
+      const object = toObject(this, "Array.prototype.findLastIndex");
+      const length = toLength(object.length);
+      requireCallable(predicate);
+      for (let k = length - 1; k >= 0; k--) {
+        if (apply(predicate, thisArg, [object[k], k, object])) return k;
+      }
+      return -1;
+    },
+  };
+  const typedArrayShims = {
+    at(index) {
+      const length = validateTypedArray(this);
+      const k = relativeIndex(index, length);
+      return k < 0 || k >= length ? undefined : this[k];
+    },
+    findLast(predicate, thisArg = undefined) {
+      const length = validateTypedArray(this);
+      requireCallable(predicate);
+      for (let k = length - 1; k >= 0; k--) {
+        const value = this[k];
+        if (apply(predicate, thisArg, [value, k, this])) return value;
+      }
+      return undefined;
+    },
+    findLastIndex(predicate, thisArg = undefined) {
+      const length = validateTypedArray(this);
+      requireCallable(predicate);
+      for (let k = length - 1; k >= 0; k--) {
+        if (apply(predicate, thisArg, [this[k], k, this])) return k;
+      }
+      return -1;
+    },
+  };
+  const stringShims = {
+    at(index) {
+      const string = `${toObject(this, "String.prototype.at")}`;  // ToString
+      const k = relativeIndex(index, string.length);
+      return k < 0 || k >= string.length ? undefined : string[k];
+    },
+  };
+  const objectShims = {
+    hasOwn(object, key) {
+      return apply(hasOwnProperty, toObject(object, "Object.hasOwn"), [key]);
+    },
+  };
+
+  const method = (value) => ({ value, writable: true, enumerable: false, configurable: true });
+  const flag = { value: true, writable: true, enumerable: true, configurable: true };
+
+  // Every property V8 10.2 adds after a load, with what stands in for it while building:
+  // [holder, holder's name, key, descriptor installed now (undefined: none), V8's own after a
+  // load (undefined: a built-in of V8's, never compared)].
+  const installed = [
+    [Array.prototype, "Array.prototype", "at", method(arrayShims.at)],
+    [Array.prototype, "Array.prototype", "findLast", method(arrayShims.findLast)],
+    [Array.prototype, "Array.prototype", "findLastIndex", method(arrayShims.findLastIndex)],
+    [unscopables, "Array.prototype[Symbol.unscopables]", "at", flag],
+    [unscopables, "Array.prototype[Symbol.unscopables]", "findLast", flag],
+    [unscopables, "Array.prototype[Symbol.unscopables]", "findLastIndex", flag],
+    [TypedArrayPrototype, "%TypedArray%.prototype", "at", method(typedArrayShims.at)],
+    [TypedArrayPrototype, "%TypedArray%.prototype", "findLast", method(typedArrayShims.findLast)],
+    [TypedArrayPrototype, "%TypedArray%.prototype", "findLastIndex",
+     method(typedArrayShims.findLastIndex)],
+    [String.prototype, "String.prototype", "at", method(stringShims.at)],
+    [Object, "Object", "hasOwn", method(objectShims.hasOwn)],
+  ];
+
+  // Placeholders: a read is recorded with its place; any use throws this error.
+  const reads = [];
+  const limitMessage = (name) =>
+      `${name} is not available while a snapshot is built on V8 ${v8Version} (V8 installs it ` +
+      "only after a snapshot is loaded); create it at run time: in a " +
+      "v8snap.snapshot.onDeserialize callback, or lazily on first use";
+  // A placeholder throws `error` on any use. It is thrown by a built-in (a finished
+  // generator's throw() rethrows its argument), never from a frame of this script, so V8 places
+  // it at the code that used the placeholder; its stack is that of the read that returned it.
+  // Both are where a build error should lead, whether the use was in a script or a module.
+  const placeholder = (target, error) => {
+    const fail = apply(bind, generatorThrow, [finishedGenerator, error]);
+    return new Proxy(target, {
+      apply: fail, construct: fail, defineProperty: fail, deleteProperty: fail, get: fail,
+      getOwnPropertyDescriptor: fail, getPrototypeOf: fail, has: fail, isExtensible: fail,
+      ownKeys: fail, preventExtensions: fail, set: fail, setPrototypeOf: fail,
+    });
+  };
+  // Error's stack settings are the user's: set for one capture, then put back as they were.
+  const withErrorSetting = (key, value, run) => {
+    const saved = getOwnPropertyDescriptor(ErrorConstructor, key);
+    try {
+      defineProperty(ErrorConstructor, key, method(value));
+    } catch {
+      return run();  // Error is frozen: refused at the end of the build anyway
+    }
+    try {
+      return run();
+    } finally {
+      if (saved === undefined) {
+        delete ErrorConstructor[key];
+      } else {
+        defineProperty(ErrorConstructor, key, saved);
+      }
+    }
+  };
+  const withStackTraceLimit = (limit, run) => withErrorSetting("stackTraceLimit", limit, run);
+  // Where the code that read a placeholder is: the frame that called the getter.
+  const callerOf = (getter) => {
+    try {
+      const frames = withStackTraceLimit(1, () => withErrorSetting(
+          "prepareStackTrace", (_, callSites) => callSites, () => {
+            const holder = {};
+            apply(captureStackTrace, ErrorConstructor, [holder, getter]);
+            return holder.stack;
+          }));
+      const frame = frames[0];
+      return frame === undefined ? {} : {
+        file: `${frame.getFileName() ?? ""}`,
+        line: frame.getLineNumber() ?? 0,
+        column: frame.getColumnNumber() ?? 0,
+      };
+    } catch {
+      return {};  // no frames to be had (the settings could not be changed)
+    }
+  };
+  for (const [name, target] of [
+    ["SharedArrayBuffer", function SharedArrayBuffer() {}],
+    ["Atomics", {}],
+    ["WebAssembly", {}],
+  ]) {
+    const get = function () {
+      apply(arrayPush, reads, [{ name, ...callerOf(get) }]);
+      const error = withStackTraceLimit(10, () => {
+        const created = new ErrorConstructor(limitMessage(name));
+        apply(captureStackTrace, ErrorConstructor, [created, get]);
+        return created;
+      });
+      return placeholder(target, error);
+    };
+    // Assigning replaces the placeholder with a plain property, as it would replace V8's own.
+    const set = function (replacement) {
+      defineProperty(globalThis, name, method(replacement));
+    };
+    const descriptor = { get, set, enumerable: false, configurable: true };
+    apply(arrayPush, installed, [[globalThis, "globalThis", name, descriptor]]);
+  }
+  apply(arrayPush, installed, [[ErrorConstructor, "Error", "stackTraceLimit",
+                                getOwnPropertyDescriptor(ErrorConstructor, "stackTraceLimit"),
+                                { value: 10, writable: true, enumerable: true,
+                                  configurable: true }]]);
+  for (const [holder, , key, descriptor] of installed) {
+    if (descriptor !== undefined) defineProperty(holder, key, descriptor);
+  }
+
+  const sameDescriptor = (a, b) => a !== undefined && b !== undefined &&
+      ownKeys(a).length === ownKeys(b).length &&
+      ownKeys(a).every((key) => apply(hasOwnProperty, b, [key]) && Object.is(a[key], b[key]));
+
+  const state = {
+    building: true,
+    serialize: [],
+    deserialize: [],
+    // What finish() found changed, for afterLoad(): [holder, key, descriptor or undefined].
+    redo: [],
+    // Before serializing: what would make a load abort, as "<holder> is ...; " lines (nothing
+    // changed then), else the shims and placeholders are gone, what the build's code did to
+    // them is recorded, and the reads of placeholders are returned.
+    finish() {
+      const problems = [];
+      const seen = new Set();
+      for (const [holder, holderName, key] of installed) {
+        if (!seen.has(holder)) {
+          seen.add(holder);
+          if (!isExtensible(holder)) {
+            apply(arrayPush, problems, [`${holderName} is frozen, sealed or not extensible`]);
+          }
+        }
+        const current = getOwnPropertyDescriptor(holder, key);
+        if (current !== undefined && !current.configurable && isExtensible(holder)) {
+          apply(arrayPush, problems, [`${holderName}.${key} is not configurable`]);
+        }
+      }
+      if (problems.length > 0) return { problems };
+      for (const [holder, , key, descriptor, v8Own] of installed) {
+        const current = getOwnPropertyDescriptor(holder, key);
+        // Left as installed (or as V8 would install it): V8's own will do after the load.
+        if (!sameDescriptor(current, v8Own ?? descriptor)) {
+          apply(arrayPush, this.redo, [[holder, key, current]]);
+        }
+        delete holder[key];
+      }
+      this.building = false;
+      // core.js takes the state over; without a core extension nobody did.
+      const core = globalThis.v8snap?.core;
+      if (core !== undefined && core !== null) delete core.snapshotState;
+      return { problems, reads };
+    },
+    // After a load, before any other JS: the build's changes, redone over V8's own built-ins.
+    afterLoad() {
+      for (const [holder, key, descriptor] of this.redo) {
+        if (descriptor === undefined) {
+          delete holder[key];
+        } else {
+          defineProperty(holder, key, descriptor);
+        }
+      }
+      this.redo = [];
+    },
+  };
+  // Handed to core.js, which builds v8snap.snapshot on it (bootstrap keeps these objects).
+  globalThis.v8snap = { core: { snapshotState: state } };
+  return state;
+})();
+)js";
+
+constexpr char kScriptName[] = "v8snap:build-time-globals";
+
+v8::Local<v8::String> V8String(v8::Isolate* isolate, const std::string& text) {
+  return v8::String::NewFromUtf8(isolate, text.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(text.size()))
+      .ToLocalChecked();
+}
+
+std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 == nullptr ? "" : std::string(*utf8, utf8.length());
+}
+
+// Flags whose effect V8 10.2 applies only to a context that is not being snapshotted (what they
+// add is installed after a load, or by V8's extensions, which a snapshot context never gets), by
+// name without "--" or "no-", with what that effect is.
+struct LateFlag {
+  const char* name;
+  const char* adds;
+};
+constexpr LateFlag kLateFlags[] = {
+    {"harmony", "the staged language features (Array.prototype.groupBy, ...)"},
+    {"harmony-rab-gsab",
+     "resizable ArrayBuffer and growable SharedArrayBuffer (ArrayBuffer.prototype.resize, "
+     "maxByteLength, resizable, SharedArrayBuffer.prototype.grow, ...)"},
+    {"harmony-temporal", "Temporal"},
+    {"harmony-shadow-realm", "ShadowRealm"},
+    {"harmony-struct", "SharedStructType"},
+    {"harmony-array-grouping", "Array.prototype.groupBy and groupByToMap"},
+    {"harmony-intl-number-format-v3", "Intl.NumberFormat v3 (formatRange, ...)"},
+    {"harmony-weak-refs-with-cleanup-some", "FinalizationRegistry.prototype.cleanupSome"},
+    {"harmony-sharedarraybuffer", "SharedArrayBuffer"},
+    {"harmony-atomics", "Atomics"},
+    {"harmony-relative-indexing-methods", "the at() methods"},
+    {"harmony-object-has-own", "Object.hasOwn"},
+    {"harmony-array-find-last", "findLast() and findLastIndex()"},
+    {"expose-wasm", "WebAssembly"},
+    {"expose-gc", "gc()"},
+    {"expose-gc-as", "the gc function"},
+    {"expose-externalize-string", "externalizeString()"},
+    {"expose-statistics", "getV8Statistics()"},
+    {"expose-trigger-failure", "triggerFailure()"},
+    {"stack-trace-limit", "Error.stackTraceLimit's value"},
+};
+
+// Owns nothing V8 keeps: the state's properties are read through these helpers.
+absl::StatusOr<v8::Local<v8::Value>> CallMethod(v8::Isolate* isolate,
+                                                v8::Local<v8::Context> context,
+                                                v8::Local<v8::Object> object, const char* name) {
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Value> method, result;
+  if (!object->Get(context, V8String(isolate, name)).ToLocal(&method) || !method->IsFunction() ||
+      !method.As<v8::Function>()->Call(context, object, 0, nullptr).ToLocal(&result)) {
+    return absl::InternalError(absl::StrCat(
+        kScriptName, ": ", name, "() failed: ",
+        try_catch.HasCaught() ? FormatTryCatch(isolate, context, try_catch) : "not a function"));
+  }
+  return result;
+}
+
+v8::Local<v8::Value> Field(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
+                           const char* name) {
+  v8::Local<v8::Value> value;
+  if (!object->Get(context, V8String(context->GetIsolate(), name)).ToLocal(&value)) {
+    return v8::Undefined(context->GetIsolate());
+  }
+  return value;
+}
+
+// One warning per place that read a placeholder, in the order they were first read.
+void PrintPlaceholderReads(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                           v8::Local<v8::Value> reads, const ScriptNameMapper& mapper) {
+  if (!reads->IsArray()) return;
+  v8::Local<v8::Array> list = reads.As<v8::Array>();
+  std::set<std::tuple<std::string, std::string, int, int>> seen;
+  for (uint32_t i = 0; i < list->Length(); ++i) {
+    v8::Local<v8::Value> item;
+    if (!list->Get(context, i).ToLocal(&item) || !item->IsObject()) continue;
+    v8::Local<v8::Object> read = item.As<v8::Object>();
+    std::string name = ToUtf8(isolate, Field(context, read, "name"));
+    std::string file = ToUtf8(isolate, Field(context, read, "file"));
+    int line = Field(context, read, "line")->Int32Value(context).FromMaybe(0);
+    int column = Field(context, read, "column")->Int32Value(context).FromMaybe(0);
+    if (!seen.insert({name, file, line, column}).second) continue;
+    std::string where = file.empty()
+                            ? "(unknown place)"
+                            : absl::StrCat(mapper ? mapper(file) : file, ":", line, ":", column);
+    std::fprintf(stderr,
+                 "%s: warning: %s was read while the snapshot was built, but V8 10.2 has none "
+                 "then: the code got a placeholder that throws when used, not the %s it has at "
+                 "run time.\n"
+                 "  fix: read it at run time (in a v8snap.snapshot.onDeserialize callback, or "
+                 "lazily on first use)\n",
+                 where.c_str(), name.c_str(), name.c_str());
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<BuildTimeGlobals> BuildTimeGlobals::Install(v8::Isolate* isolate,
+                                                           v8::Local<v8::Context> context) {
+  v8::HandleScope scope(isolate);
+  v8::TryCatch try_catch(isolate);
+  v8::ScriptOrigin origin(isolate, V8String(isolate, kScriptName));
+  v8::Local<v8::Script> script;
+  v8::Local<v8::Value> state;
+  if (!v8::Script::Compile(context, V8String(isolate, kBuildTimeGlobalsJs), &origin)
+           .ToLocal(&script) ||
+      !script->Run(context).ToLocal(&state) || !state->IsObject()) {
+    return absl::InternalError(absl::StrCat(
+        "could not set up the build-time globals: ",
+        try_catch.HasCaught() ? FormatTryCatch(isolate, context, try_catch) : "no state"));
+  }
+  return BuildTimeGlobals(isolate, state.As<v8::Object>());
+}
+
+absl::Status BuildTimeGlobals::Finish(v8::SnapshotCreator& creator, v8::Local<v8::Context> context,
+                                      const ScriptNameMapper& mapper, Sidecar& sidecar) {
+  v8::HandleScope scope(isolate_);
+  v8::Local<v8::Object> state = state_.Get(isolate_);
+  RETURN_IF_ERROR(RunSnapshotCallbacks(isolate_, context, state, SnapshotHook::kSerialize, mapper));
+  ASSIGN_OR_RETURN(v8::Local<v8::Value> finished, CallMethod(isolate_, context, state, "finish"));
+  if (!finished->IsObject()) return absl::InternalError("finish() returned no result");
+  v8::Local<v8::Value> problems = Field(context, finished.As<v8::Object>(), "problems");
+  if (problems->IsArray() && problems.As<v8::Array>()->Length() > 0) {
+    std::vector<std::string> lines;
+    v8::Local<v8::Array> list = problems.As<v8::Array>();
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::Local<v8::Value> item;
+      if (list->Get(context, i).ToLocal(&item)) lines.push_back(ToUtf8(isolate_, item));
+    }
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the snapshot cannot be loaded: at the end of the build ", absl::StrJoin(lines, ", "),
+        ". V8 10.2 adds its late built-ins (WebAssembly, SharedArrayBuffer, Atomics, "
+        "Error.stackTraceLimit, Object.hasOwn, the at() and findLast() methods) to these objects "
+        "after every load, and aborts when it cannot.\n  fix: freeze them at run time: call "
+        "Object.freeze (or your lockdown) in a v8snap.snapshot.onDeserialize callback, which "
+        "runs after those are added; likewise define a non-configurable property there"));
+  }
+  PrintPlaceholderReads(isolate_, context, Field(context, finished.As<v8::Object>(), "reads"),
+                        mapper);
+  sidecar.set_build_state_data_index(static_cast<int32_t>(creator.AddData(context, state)));
+  state_.Reset();
+  return absl::OkStatus();
+}
+
+absl::Status BuildTimeGlobals::CheckFlagsTakeEffectWhileBuilding(
+    const std::vector<std::string>& flags) {
+  std::vector<std::string> found;
+  for (const std::string& flag : flags) {
+    std::string name = V8FlagName(flag);
+    for (const LateFlag& late : kLateFlags) {
+      if (name == late.name) {
+        found.push_back(absl::StrCat(flag, " (", late.adds, ")"));
+        break;
+      }
+    }
+  }
+  if (found.empty()) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      "--v8-flags: ", absl::StrJoin(found, ", "), found.size() == 1 ? " takes" : " take",
+      " effect only in a context that is not being snapshotted: V8 10.2 applies ",
+      found.size() == 1 ? "it" : "them", " after a snapshot is loaded, so what ",
+      found.size() == 1 ? "it adds is" : "they add is",
+      " absent while this snapshot is built, and a runtime refuses a snapshot built with a flag "
+      "that changes how code runs.\n  fix: drop ",
+      found.size() == 1 ? "it" : "them",
+      "; feature-detect at run time (in a v8snap.snapshot.onDeserialize callback)"));
+}
+
+}  // namespace v8snap

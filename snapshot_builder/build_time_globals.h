@@ -1,0 +1,57 @@
+// The JS environment while a snapshot is built, and the hand-over to the load: V8 10.2 installs
+// some built-ins only after a snapshot is loaded (docs/snapshotting.md, "The JS environment while
+// building"). BuildTimeGlobals shims or stands in for them while the extensions run, refuses
+// what would make every load abort, warns about reads of what cannot exist while building, runs
+// the onSerialize callbacks, and leaves in the snapshot what the load needs to redo the rest.
+//
+// Usage, inside CreateBlob's context scope:
+//   ASSIGN_OR_RETURN(BuildTimeGlobals globals, BuildTimeGlobals::Install(isolate, context));
+//   ... BootstrapContext, the warm-up ...
+//   RETURN_IF_ERROR(globals.Finish(creator, context, mapper, sidecar));
+//   ... (nothing may run JS after Finish) creator.SetDefaultContext(context);
+// It holds a handle: it must be gone before SnapshotCreator::CreateBlob.
+#ifndef V8SNAP_SNAPSHOT_BUILDER_BUILD_TIME_GLOBALS_H_
+#define V8SNAP_SNAPSHOT_BUILDER_BUILD_TIME_GLOBALS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "format/sidecar.pb.h"
+#include "runtime/js_error.h"
+#include "v8-context.h"
+#include "v8-persistent-handle.h"
+#include "v8-snapshot.h"
+
+namespace v8snap {
+
+class BuildTimeGlobals {
+ public:
+  // Before the first extension runs. Also hands the hooks' state to core.js (v8snap.snapshot).
+  static absl::StatusOr<BuildTimeGlobals> Install(v8::Isolate* isolate,
+                                                  v8::Local<v8::Context> context);
+
+  // After the last JS of the build: runs the onSerialize callbacks; refuses (kFailedPrecondition)
+  // a holder V8 adds to after a load that is frozen, sealed or not extensible, naming each and
+  // the fix; removes the shims and placeholders; prints one warning per place that read a
+  // placeholder (SharedArrayBuffer, Atomics, WebAssembly); keeps the state in the snapshot data
+  // and records its index in `sidecar`.
+  absl::Status Finish(v8::SnapshotCreator& creator, v8::Local<v8::Context> context,
+                      const ScriptNameMapper& mapper, Sidecar& sidecar);
+
+  // The --v8-flags that only take effect in a context that is not being snapshotted (what they
+  // add is absent while building, and a runtime refuses the blob for them), as one error naming
+  // each; OK when there are none.
+  static absl::Status CheckFlagsTakeEffectWhileBuilding(const std::vector<std::string>& flags);
+
+ private:
+  BuildTimeGlobals(v8::Isolate* isolate, v8::Local<v8::Object> state)
+      : isolate_(isolate), state_(isolate, state) {}
+
+  v8::Isolate* isolate_;
+  v8::Global<v8::Object> state_;
+};
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_SNAPSHOT_BUILDER_BUILD_TIME_GLOBALS_H_
