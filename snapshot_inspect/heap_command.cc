@@ -1,4 +1,4 @@
-// `snapshot_inspect heap`: the heap composition of one snapshot (heap_composition.h).
+// `snapshot_inspect heap`: what fills one snapshot's heap (heap_composition.h), as text or JSON.
 #include <cstdio>
 
 #include "absl/strings/str_cat.h"
@@ -30,6 +30,43 @@ std::string Wrapped(const google::protobuf::RepeatedPtrField<std::string>& names
   return out;
 }
 
+std::string Share(int64_t bytes, int64_t total) {
+  return total == 0 ? "" : absl::StrFormat("%.1f%%", 100.0 * bytes / total);
+}
+
+// A table of HeapShare rows; `with_extension` adds the extension column (scripts and modules).
+std::string SharesTable(const char* first_column,
+                        const google::protobuf::RepeatedPtrField<HeapShare>& rows,
+                        int64_t total, bool with_extension) {
+  std::vector<std::string> headers = {first_column};
+  std::vector<TextTable::Align> align = {TextTable::kLeft};
+  if (with_extension) {
+    headers.push_back("extension");
+    align.push_back(TextTable::kLeft);
+  }
+  for (const char* h : {"objects", "bytes", "share"}) {
+    headers.push_back(h);
+    align.push_back(TextTable::kRight);
+  }
+  TextTable t(headers, align);
+  int64_t shown = 0;
+  for (const HeapShare& row : rows) {
+    shown += row.bytes();
+    std::vector<std::string> cells = {row.name()};
+    if (with_extension) cells.push_back(row.extension().empty() ? "-" : row.extension());
+    cells.insert(cells.end(), {GroupedNumber(row.count()), HumanSize(row.bytes()),
+                               Share(row.bytes(), total)});
+    t.AddRow(cells);
+  }
+  if (shown < total) {
+    std::vector<std::string> cells = {"(the rest)"};
+    if (with_extension) cells.push_back("");
+    cells.insert(cells.end(), {"", HumanSize(total - shown), Share(total - shown, total)});
+    t.AddRow(cells);
+  }
+  return t.Render("  ");
+}
+
 }  // namespace
 
 std::string RenderHeapText(const HeapReport& report) {
@@ -37,7 +74,31 @@ std::string RenderHeapText(const HeapReport& report) {
   std::string out = absl::StrCat("heap of ", report.blob_path(),
                                  " after Isolate::New + Context::New\n");
   absl::StrAppend(&out, "  ", GroupedNumber(heap.objects()), " objects, ",
-                  HumanSize(heap.bytes()), " (", GroupedNumber(heap.bytes()), " bytes)\n\n");
+                  HumanSize(heap.bytes()), " (", GroupedNumber(heap.bytes()), " bytes)\n");
+
+  absl::StrAppend(&out, "\nBy category\n",
+                  SharesTable("category", heap.categories(), heap.bytes(), false));
+  absl::StrAppend(&out, "\nBy extension (through the script or module each object comes from)\n",
+                  SharesTable("extension", heap.extensions(), heap.bytes(), false));
+  absl::StrAppend(&out, "\nBy script or module\n",
+                  SharesTable("source", heap.sources(), heap.bytes(), true));
+
+  if (heap.biggest_size() > 0) {
+    absl::StrAppend(&out,
+                    "\nBiggest objects by retained size (the bytes that would go with them), "
+                    "with a path from a global or a module export\n");
+    TextTable t({"retained", "self", "type", "name", "extension", "path"},
+                {TextTable::kRight, TextTable::kRight, TextTable::kLeft, TextTable::kLeft,
+                 TextTable::kLeft, TextTable::kLeft});
+    for (const RetainedObject& o : heap.biggest()) {
+      t.AddRow({HumanSize(o.retained_bytes()), HumanSize(o.self_bytes()), o.type(),
+                o.name().empty() ? "-" : o.name(), o.extension().empty() ? "-" : o.extension(),
+                o.path()});
+    }
+    absl::StrAppend(&out, t.Render("  "));
+  }
+
+  absl::StrAppend(&out, "\nBy type and constructor\n");
   TextTable t({"type", "constructor", "count", "bytes", "share"},
               {TextTable::kLeft, TextTable::kLeft, TextTable::kRight, TextTable::kRight,
                TextTable::kRight});
@@ -45,11 +106,11 @@ std::string RenderHeapText(const HeapReport& report) {
   for (const HeapGroup& g : heap.groups()) {
     shown += g.bytes();
     t.AddRow({g.type(), g.constructor(), GroupedNumber(g.count()), HumanSize(g.bytes()),
-              heap.bytes() == 0 ? "" : absl::StrFormat("%.1f%%", 100.0 * g.bytes() / heap.bytes())});
+              Share(g.bytes(), heap.bytes())});
   }
   if (shown < heap.bytes()) {
     t.AddRow({"(other groups)", "", "", HumanSize(heap.bytes() - shown),
-              absl::StrFormat("%.1f%%", 100.0 * (heap.bytes() - shown) / heap.bytes())});
+              Share(heap.bytes() - shown, heap.bytes())});
   }
   absl::StrAppend(&out, t.Render("  "));
   absl::StrAppend(&out, "\nGlobal object's own properties (", heap.global_properties_size(),

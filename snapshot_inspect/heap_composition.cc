@@ -12,16 +12,21 @@
 #include "format/status_macros.h"
 #include "format/v8_blob_header.h"
 #include "runtime/shared_read_only_heap.h"
+#include "runtime/v8_internal_references.h"
 #include "runtime/v8_process.h"
 #include "snapshot_inspect/blob_file.h"
+#include "snapshot_inspect/heap_breakdown.h"
+#include "snapshot_inspect/heap_graph.h"
 #include "v8-array-buffer.h"
 #include "v8-container.h"
 #include "v8-context.h"
+#include "v8-exception.h"
 #include "v8-isolate.h"
 #include "v8-local-handle.h"
 #include "v8-object.h"
 #include "v8-primitive.h"
 #include "v8-profiler.h"
+#include "v8-script.h"
 
 namespace v8snap::inspect {
 namespace {
@@ -70,7 +75,108 @@ struct IsolateDeleter {
   void operator()(v8::Isolate* isolate) const { isolate->Dispose(); }
 };
 
-absl::StatusOr<HeapComposition> Measure(v8::Isolate* isolate) {
+// The value of an own data property, or the getter of a JS accessor, read from the descriptor
+// (a JS getter is not called: it could call an op, and the ops here are placeholders). Empty
+// when reading throws (a module binding in its temporal dead zone).
+v8::Local<v8::Value> OwnValue(v8::Local<v8::Context> context, v8::Local<v8::Object> object,
+                              const std::string& name) {
+  v8::Isolate* isolate = context->GetIsolate();
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::String> key;
+  v8::Local<v8::Value> descriptor, value;
+  if (!v8::String::NewFromUtf8(isolate, name.data(), v8::NewStringType::kNormal,
+                               static_cast<int>(name.size()))
+           .ToLocal(&key) ||
+      !object->GetOwnPropertyDescriptor(context, key).ToLocal(&descriptor) ||
+      !descriptor->IsObject()) {
+    return {};
+  }
+  v8::Local<v8::Object> fields = descriptor.As<v8::Object>();
+  for (const char* field : {"value", "get"}) {
+    if (fields->Get(context, v8::String::NewFromUtf8(isolate, field).ToLocalChecked())
+            .ToLocal(&value) &&
+        !value->IsUndefined()) {
+      return value;
+    }
+  }
+  return {};
+}
+
+// Where retaining paths start and what module each namespace is: the globals the extensions
+// added (the sidecar's API surface; every global property for a sidecar without one) and the
+// exports of every evaluated module, fetched from the context's snapshot data.
+HeapStartPoints FindStartPoints(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                                const Sidecar& sidecar,
+                                const std::vector<std::string>& global_properties) {
+  HeapStartPoints start;
+  v8::HeapProfiler* profiler = isolate->GetHeapProfiler();
+  for (const ExtensionRecord& extension : sidecar.extensions()) {
+    for (const SourceRecord& source : extension.sources()) {
+      start.extension_of[source.specifier()] = extension.name();
+    }
+  }
+  v8::Local<v8::Object> global = context->Global();
+  start.excluded.push_back(profiler->GetObjectId(global));
+  std::vector<std::string> globals;
+  if (sidecar.has_api_surface()) {
+    for (const ApiName& g : sidecar.api_surface().globals()) globals.push_back(g.name());
+  } else {
+    globals = global_properties;
+  }
+  for (const std::string& name : globals) {
+    // An accessor on the global may be a native one whose callback is a placeholder here.
+    v8::Local<v8::String> key;
+    if (!v8::String::NewFromUtf8(isolate, name.data(), v8::NewStringType::kNormal,
+                                 static_cast<int>(name.size()))
+             .ToLocal(&key) ||
+        global->HasRealNamedCallbackProperty(context, key).FromMaybe(true)) {
+      continue;
+    }
+    v8::Local<v8::Value> value = OwnValue(context, global, name);
+    if (!value.IsEmpty() && value != global) {
+      start.roots.emplace_back(profiler->GetObjectId(value), absl::StrCat("globalThis.", name));
+    }
+  }
+  for (const ModuleRecord& record : sidecar.modules()) {
+    if (record.lazy() || record.data_index() < 0) continue;
+    v8::Local<v8::Module> module;
+    if (!context->GetDataFromSnapshotOnce<v8::Module>(record.data_index()).ToLocal(&module) ||
+        module->GetStatus() != v8::Module::kEvaluated) {
+      continue;
+    }
+    v8::Local<v8::Value> namespace_value = module->GetModuleNamespace();
+    if (!namespace_value->IsObject()) continue;
+    v8::Local<v8::Object> namespace_object = namespace_value.As<v8::Object>();
+    start.module_namespaces.emplace_back(profiler->GetObjectId(namespace_object),
+                                         record.specifier());
+    v8::Local<v8::Array> names;
+    if (!namespace_object
+             ->GetOwnPropertyNames(context, v8::SKIP_SYMBOLS,
+                                   v8::KeyConversionMode::kConvertToString)
+             .ToLocal(&names)) {
+      continue;
+    }
+    for (uint32_t i = 0; i < names->Length(); ++i) {
+      v8::Local<v8::Value> name;
+      if (!names->Get(context, i).ToLocal(&name)) continue;
+      const std::string export_name = ToUtf8(isolate, name);
+      v8::Local<v8::Value> value = OwnValue(context, namespace_object, export_name);
+      if (value.IsEmpty()) continue;
+      start.roots.emplace_back(
+          profiler->GetObjectId(value),
+          absl::StrCat(export_name, " (export of ", record.specifier(), ")"));
+    }
+  }
+  return start;
+}
+
+// The heap snapshot of the isolate as it stands. Any preparation the snapshot needs goes here,
+// right before it is taken.
+const v8::HeapSnapshot* TakeSnapshot(v8::Isolate* isolate) {
+  return isolate->GetHeapProfiler()->TakeHeapSnapshot();
+}
+
+absl::StatusOr<HeapComposition> Measure(v8::Isolate* isolate, const Sidecar& sidecar) {
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope handle_scope(isolate);
   v8::Local<v8::Context> context = v8::Context::New(isolate);
@@ -90,24 +196,26 @@ absl::StatusOr<HeapComposition> Measure(v8::Isolate* isolate) {
     if (names->Get(context, i).ToLocal(&name)) properties.push_back(ToUtf8(isolate, name));
   }
   std::sort(properties.begin(), properties.end());
-  for (auto& p : properties) heap.add_global_properties(std::move(p));
+  for (const auto& p : properties) heap.add_global_properties(p);
 
-  const v8::HeapSnapshot* snapshot = isolate->GetHeapProfiler()->TakeHeapSnapshot();
+  const v8::HeapSnapshot* snapshot = TakeSnapshot(isolate);
   if (snapshot == nullptr) return absl::InternalError("V8 could not take a heap snapshot");
-  absl::flat_hash_map<std::pair<int, std::string>, std::pair<int64_t, int64_t>> groups;
-  for (int i = 0; i < snapshot->GetNodesCount(); ++i) {
-    v8::HandleScope node_scope(isolate);
-    const v8::HeapGraphNode* node = snapshot->GetNode(i);
-    v8::HeapGraphNode::Type type = node->GetType();
-    // Synthetic nodes are the profiler's grouping roots ("(GC roots)"), not heap objects.
-    if (type == v8::HeapGraphNode::kSynthetic) continue;
-    std::string name = GroupsByName(type) ? ToUtf8(isolate, node->GetName()) : std::string();
-    auto& [count, bytes] = groups[{static_cast<int>(type), std::move(name)}];
-    ++count;
-    bytes += static_cast<int64_t>(node->GetShallowSize());
-  }
+  HeapGraph graph = CopyHeapGraph(isolate, *snapshot);
+  // Start points are read after the snapshot, so nothing they allocate is in it; the ids of the
+  // objects that were there stay the same.
+  HeapStartPoints start = FindStartPoints(isolate, context, sidecar, properties);
   const_cast<v8::HeapSnapshot*>(snapshot)->Delete();
 
+  absl::flat_hash_map<std::pair<int, std::string>, std::pair<int64_t, int64_t>> groups;
+  for (const HeapGraph::Node& node : graph.nodes) {
+    // Synthetic nodes are the profiler's grouping roots ("(GC roots)"), not heap objects.
+    if (node.type == HeapGraph::kSynthetic) continue;
+    auto type = static_cast<v8::HeapGraphNode::Type>(node.type);
+    std::string name = GroupsByName(type) ? node.name : std::string();
+    auto& [count, bytes] = groups[{static_cast<int>(type), std::move(name)}];
+    ++count;
+    bytes += node.self_size;
+  }
   for (const auto& [key, totals] : groups) {
     HeapGroup* group = heap.add_groups();
     group->set_type(NodeTypeName(static_cast<v8::HeapGraphNode::Type>(key.first)));
@@ -118,6 +226,7 @@ absl::StatusOr<HeapComposition> Measure(v8::Isolate* isolate) {
     heap.set_bytes(heap.bytes() + totals.second);
   }
   std::sort(heap.mutable_groups()->begin(), heap.mutable_groups()->end(), BySizeThenName);
+  AnalyzeHeap(graph, start, &heap);
   return heap;
 }
 
@@ -138,7 +247,18 @@ absl::StatusOr<HeapComposition> MeasureHeap(const SnapshotPair& pair,
   std::vector<char> placeholders(static_cast<size_t>(count) + 1);
   std::vector<intptr_t> references;
   references.reserve(placeholders.size());
-  for (int i = 0; i < count; ++i) references.push_back(reinterpret_cast<intptr_t>(&placeholders[i]));
+  // V8's own functions (the module namespace accessors) are the real ones: they only read
+  // module cells, and the start points of the retaining paths read exports through them.
+  absl::flat_hash_map<std::string, intptr_t> v8_internal;
+  for (const V8InternalReference& r : V8InternalReferences()) v8_internal[r.name] = r.address;
+  for (int i = 0; i < count; ++i) {
+    const ExternalReferenceRecord& record = pair.sidecar.layout().external_references(i);
+    auto real = v8_internal.find(record.name());
+    references.push_back(record.kind() == ExternalReferenceRecord::V8_INTERNAL &&
+                                 real != v8_internal.end()
+                             ? real->second
+                             : reinterpret_cast<intptr_t>(&placeholders[i]));
+  }
   references.push_back(0);
 
   // V8 reads the blob while the isolate lives; `pair` outlives it here.
@@ -158,13 +278,17 @@ absl::StatusOr<HeapComposition> MeasureHeap(const SnapshotPair& pair,
   ASSIGN_OR_RETURN(SharedReadOnlyHeap::Lease lease, SharedReadOnlyHeap::Acquire(need));
   std::unique_ptr<v8::Isolate, IsolateDeleter> isolate(v8::Isolate::New(params));
   if (isolate == nullptr) return absl::InternalError("V8 could not create an isolate from the blob");
-  return Measure(isolate.get());
+  return Measure(isolate.get(), pair.sidecar);
 }
 
 void KeepTopGroups(int top, HeapComposition* heap) {
-  if (top > 0 && heap->groups_size() > top) {
-    heap->mutable_groups()->DeleteSubrange(top, heap->groups_size() - top);
-  }
+  if (top <= 0) return;
+  auto keep = [top](auto* rows) {
+    if (rows->size() > top) rows->DeleteSubrange(top, rows->size() - top);
+  };
+  keep(heap->mutable_groups());
+  keep(heap->mutable_categories());
+  keep(heap->mutable_biggest());
 }
 
 HeapDiff DiffHeaps(const HeapComposition& old_heap, const HeapComposition& new_heap) {

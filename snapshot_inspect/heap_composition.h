@@ -1,5 +1,6 @@
 // The heap composition of a snapshot: what Isolate::New + Context::New from the blob holds, by
-// V8 heap-snapshot node type and constructor, plus the global object's own property names.
+// V8 heap-snapshot node type and constructor, by category, extension and source, the objects
+// that retain the most (heap_breakdown.h), and the global object's own property names.
 //
 // The blob is loaded with a placeholder external-reference table of the sidecar's length:
 // distinct addresses that are never called (nothing runs in the context), so the inspector can
@@ -21,7 +22,9 @@ namespace v8snap::inspect {
 // this process (once). Groups are sorted by bytes, largest first, then by type and constructor.
 absl::StatusOr<HeapComposition> MeasureHeap(const SnapshotPair& pair, const std::string& blob_path);
 
-// Keeps the `top` largest groups (0 keeps all); totals still cover every object.
+// Keeps the `top` largest groups and categories and the `top` biggest objects (0 keeps all
+// groups and categories, and the 50 biggest objects); totals, extensions and sources still cover
+// every object.
 void KeepTopGroups(int top, HeapComposition* heap);
 
 // Groups whose count or bytes differ (largest byte change first) and global property names
