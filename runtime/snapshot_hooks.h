@@ -32,8 +32,8 @@ absl::Status RunSnapshotCallbacks(v8::Isolate* isolate, v8::Local<v8::Context> c
 
 // Right after `context` was deserialized from a blob described by `sidecar`: takes the state
 // out of the snapshot data, redoes the build's changes to V8's late built-ins
-// (Error.stackTraceLimit, ...), then runs the onDeserialize callbacks. A blob without a state
-// (built by a v8snap that had none) needs nothing. Errors as RunSnapshotCallbacks.
+// (Error.stackTraceLimit, ...), then runs the onDeserialize callbacks. A blob whose sidecar
+// names no state had nothing for a load to do. Errors as RunSnapshotCallbacks.
 absl::Status AfterSnapshotLoad(v8::Isolate* isolate, const v8::Global<v8::Context>& context,
                                const Sidecar& sidecar, const ScriptNameMapper& mapper);
 

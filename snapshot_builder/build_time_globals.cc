@@ -304,7 +304,9 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
       // core.js takes the state over; without a core extension nobody did.
       const core = globalThis.v8snap?.core;
       if (core !== undefined && core !== null) delete core.snapshotState;
-      return { problems, reads };
+      // A load has work only when something is to be redone or called back.
+      const loadHasWork = this.redo.length > 0 || this.deserialize.length > 0;
+      return { problems, reads, loadHasWork };
     },
     // After a load, before any other JS: the build's changes, redone over V8's own built-ins.
     afterLoad() {
@@ -465,7 +467,10 @@ absl::Status BuildTimeGlobals::Finish(v8::SnapshotCreator& creator, v8::Local<v8
   }
   PrintPlaceholderReads(isolate_, context, Field(context, finished.As<v8::Object>(), "reads"),
                         mapper);
-  sidecar.set_build_state_data_index(static_cast<int32_t>(creator.AddData(context, state)));
+  // Without work for the load, the sidecar names no state and a load pays nothing for it.
+  if (Field(context, finished.As<v8::Object>(), "loadHasWork")->IsTrue()) {
+    sidecar.set_build_state_data_index(static_cast<int32_t>(creator.AddData(context, state)));
+  }
   state_.Reset();
   return absl::OkStatus();
 }

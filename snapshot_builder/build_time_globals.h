@@ -34,8 +34,9 @@ class BuildTimeGlobals {
   // After the last JS of the build: runs the onSerialize callbacks; refuses (kFailedPrecondition)
   // a holder V8 adds to after a load that is frozen, sealed or not extensible, naming each and
   // the fix; removes the shims and placeholders; prints one warning per place that read a
-  // placeholder (SharedArrayBuffer, Atomics, WebAssembly); keeps the state in the snapshot data
-  // and records its index in `sidecar`.
+  // placeholder (SharedArrayBuffer, Atomics, WebAssembly); when a load has work (onDeserialize
+  // callbacks, built-ins to redo), keeps the state in the snapshot data and records its index in
+  // `sidecar`.
   absl::Status Finish(v8::SnapshotCreator& creator, v8::Local<v8::Context> context,
                       const ScriptNameMapper& mapper, Sidecar& sidecar);
 
