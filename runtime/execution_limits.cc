@@ -85,6 +85,19 @@ void ExecutionLimits::ExitCleanlyOnFatalOutOfMemory(const std::string& tool) {
 }
 
 void ExecutionLimits::Attach(v8::Isolate* isolate, EventLoop& loop) {
+  Attach(isolate);
+  if (options_.timeout_ms != 0) {
+    wake_ = new uv_async_t;
+    wake_->data = &loop;
+    uv_async_init(loop.uv_loop(), wake_, [](uv_async_t* handle) {
+      static_cast<EventLoop*>(handle->data)->Stop(absl::AbortedError("execution was terminated"));
+    });
+    // Waking the loop must not be a reason for it to stay alive.
+    uv_unref(reinterpret_cast<uv_handle_t*>(wake_));
+  }
+}
+
+void ExecutionLimits::Attach(v8::Isolate* isolate) {
   isolate_ = isolate;
   v8::HeapStatistics stats;
   isolate->GetHeapStatistics(&stats);
@@ -97,15 +110,6 @@ void ExecutionLimits::Attach(v8::Isolate* isolate, EventLoop& loop) {
   // The room granted for unwinding goes away once the heap has shrunk again, so a runtime that
   // is used again has its original ceiling.
   isolate->AutomaticallyRestoreInitialHeapLimit();
-  if (options_.timeout_ms != 0) {
-    wake_ = new uv_async_t;
-    wake_->data = &loop;
-    uv_async_init(loop.uv_loop(), wake_, [](uv_async_t* handle) {
-      static_cast<EventLoop*>(handle->data)->Stop(absl::AbortedError("execution was terminated"));
-    });
-    // Waking the loop must not be a reason for it to stay alive.
-    uv_unref(reinterpret_cast<uv_handle_t*>(wake_));
-  }
 }
 
 size_t ExecutionLimits::NearHeapLimit(void* data, size_t current_heap_limit,
@@ -180,7 +184,7 @@ void ExecutionLimits::Watch(uint64_t generation) {
   if (cv_.wait_until(lock, deadline, [&] { return generation_ != generation; })) return;
   timed_out_ = true;
   isolate_->TerminateExecution();  // Thread-safe: stops JS that is running.
-  uv_async_send(wake_);            // Thread-safe: stops a loop that is only waiting.
+  if (wake_ != nullptr) uv_async_send(wake_);  // Thread-safe: stops a loop that only waits.
 }
 
 absl::Status ExecutionLimits::Explain(absl::Status status) {

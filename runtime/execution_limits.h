@@ -70,6 +70,9 @@ class ExecutionLimits {
   // Registers the near-heap-limit callback, and a wake-up handle on `loop` so the timeout can
   // stop a loop that is only waiting (on a timer, say) rather than running JS.
   void Attach(v8::Isolate* isolate, EventLoop& loop);
+  // The same for an isolate with no event loop (the snapshot builder's): the timeout stops the
+  // JS that is running, there is no loop to wake.
+  void Attach(v8::Isolate* isolate);
 
   // Starts the timeout's watchdog thread (no-op without a timeout); Disarm stops it.
   void Arm();

@@ -1,13 +1,18 @@
 // RunBuilderMain: manifest in, snapshot blob + sidecar out (the snapshot_builder command line).
 #include "snapshot_builder/builder_main.h"
 
+#include <cstdint>
 #include <string>
+#include <tuple>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_support.h"
 #include "format/atomic_file.h"
 #include "format/snapshot_files.h"
+#include "runtime/bootstrap.h"
+#include "runtime/execution_limits.h"
 #include "runtime/v8_process.h"
 #include "snapshot_builder/snapshot_builder.h"
 
@@ -56,6 +61,21 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
   app.add_flag("--require-rehashable", options.require_rehashable,
                "Fail when V8 cannot rehash the blob, so every process draws its own hash seed "
                "(V8 10.2 cannot rehash ES modules; see docs/reliability.md)");
+  std::string max_heap_mb, timeout_ms;
+  app.add_option("--timeout-ms", timeout_ms,
+                 absl::StrCat("Stop the build's JS (extensions, warm-up) after this many "
+                              "milliseconds (0 to ",
+                              kMaxTimeoutMs,
+                              "; 0: no limit) with an error naming the file being evaluated "
+                              "(exit 1). Default: ",
+                              kDefaultBuildTimeoutMs, " (5 minutes), so a build never hangs"))
+      ->type_name("MS");
+  app.add_option("--max-heap-mb", max_heap_mb,
+                 absl::StrCat("Ceiling in MiB (", kMinHeapMb, " to ", kMaxHeapMb,
+                              ") on the JS heap while building; JS that needs more is stopped "
+                              "with an out-of-memory error naming the file (exit 1). Default: "
+                              "V8's heap limit, watched the same way"))
+      ->type_name("MIB");
   app.add_flag("--verbose,-v", options.verbose, "One line per extension and a summary on stderr");
   ErrorFormat error_format = ErrorFormat::kText;
   AddErrorFormatOption(app, error_format);
@@ -67,6 +87,24 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
     }
   }
   if (int code = ParseOrExit(app, argc, argv); code >= 0) return code;
+
+  for (auto [flag, text, min, max, unit, out] :
+       {std::tuple{"--max-heap-mb", &max_heap_mb, kMinHeapMb, kMaxHeapMb, "MiB",
+                   &options.limits.max_heap_mb},
+        std::tuple{"--timeout-ms", &timeout_ms, uint64_t{0}, kMaxTimeoutMs, "milliseconds",
+                   &options.limits.timeout_ms}}) {
+    int64_t value = 0;
+    if (text->empty()) continue;
+    if (!absl::SimpleAtoi(*text, &value) || value < 0 || static_cast<uint64_t>(value) < min ||
+        static_cast<uint64_t>(value) > max) {
+      PrintErrorAs(error_format, tool,
+                   absl::InvalidArgumentError(absl::StrCat(
+                       flag, " '", *text, "' is not a valid value: give a whole number of ", unit,
+                       " from ", min, " to ", max)));
+      return kExitUsage;
+    }
+    *out = static_cast<uint64_t>(value);
+  }
 
   for (absl::string_view flag : absl::StrSplit(v8_flags, ' ', absl::SkipEmpty())) {
     options.extra_v8_flags.emplace_back(flag);

@@ -131,6 +131,7 @@ std::string WhyNotRehashable(const Sidecar& sidecar) {
 // records (with their snapshot data indexes) into `sidecar`.
 absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const LoadedManifest& manifest,
                                        const RuntimeLayout& layout, Sidecar& sidecar) {
+  BuildWatch::LimitHeapOfNextIsolate(options.limits);
   v8::SnapshotCreator creator(layout.external_references.data());
   v8::Isolate* isolate = creator.GetIsolate();
   ProgressPrinter progress(options.verbose);
@@ -141,13 +142,17 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
     // The map's handles must be gone before CreateBlob, hence its own scope.
     ModuleMap modules(isolate, context, /*allow_files=*/false);
     modules.Install();
+    BuildWatch watch(isolate, options.limits, layout, manifest.extensions);
     ASSIGN_OR_RETURN(BuildTimeGlobals globals, BuildTimeGlobals::Install(isolate, context));
     ASSIGN_OR_RETURN(
         std::vector<ModuleRecord> records,
-        BootstrapContext(isolate, context, layout, manifest.extensions, modules, &progress));
+        watch.Check(BootstrapContext(isolate, context, layout, manifest.extensions, modules,
+                                     &progress)));
     if (!options.warmup_script_path.empty()) {
-      RETURN_IF_ERROR(RunWarmup(isolate, context, options.warmup_script_path));
+      RETURN_IF_ERROR(watch.Check(RunWarmup(isolate, context, options.warmup_script_path),
+                                  "the warm-up script " + options.warmup_script_path));
     }
+    RETURN_IF_ERROR(watch.Finish(context, modules));
     RETURN_IF_ERROR(
         globals.Finish(creator, context, SourcePathMapper(manifest.extensions), sidecar));
     RETURN_IF_ERROR(RecordApiSurface(isolate, context, modules, records, sidecar));
