@@ -28,6 +28,43 @@ std::string Mapped(const ScriptNameMapper& mapper, const std::string& name) {
 
 std::atomic<UncaughtValueInspectorInstaller> g_inspector_installer{nullptr};
 
+// ScopedInternalScripts' predicate; per thread, since each isolate runs on one.
+thread_local const std::function<bool(const std::string&)>* t_is_internal = nullptr;
+
+// The place of the first frame of `exception`'s stack that is not in an internal script, as
+// "name:line:col" with the raw resource name; empty when there is none (or no stack).
+std::string FirstExternalFrame(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                               v8::Local<v8::Value> exception, std::string* name) {
+  if (!exception->IsObject()) return "";
+  v8::Local<v8::Value> stack;
+  if (!exception.As<v8::Object>()
+           ->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack"))
+           .ToLocal(&stack) ||
+      !stack->IsString()) {
+    return "";
+  }
+  v8::String::Utf8Value utf8(isolate, stack);
+  if (*utf8 == nullptr) return "";
+  for (absl::string_view line : absl::StrSplit(absl::string_view(*utf8, utf8.length()), '\n')) {
+    line = absl::StripLeadingAsciiWhitespace(line);
+    if (!absl::ConsumePrefix(&line, "at ")) continue;
+    // "at f (place)" or "at place"; the place is "name:line:col".
+    if (absl::EndsWith(line, ")") && line.rfind('(') != absl::string_view::npos) {
+      line = line.substr(line.rfind('(') + 1);
+      line.remove_suffix(1);
+    }
+    size_t col = line.rfind(':');
+    if (col == absl::string_view::npos || col == 0) continue;
+    size_t row = line.rfind(':', col - 1);
+    if (row == absl::string_view::npos) continue;
+    std::string script(line.substr(0, row));
+    if ((*t_is_internal)(script)) continue;
+    *name = script;
+    return std::string(line.substr(row));  // ":line:col"
+  }
+  return "";
+}
+
 v8::Local<v8::Private> InspectorKey(v8::Isolate* isolate) {
   return v8::Private::ForApi(isolate,
                              v8::String::NewFromUtf8Literal(isolate, "v8snap.uncaughtInspector"));
@@ -219,10 +256,17 @@ std::string FormatJsException(v8::Isolate* isolate, v8::Local<v8::Context> conte
   // A message made for an error thrown by native code with no JS on the stack (a failed module
   // resolution, an async op's rejection) names no script; "undefined:0:0" would help nobody.
   if (!message.IsEmpty() && message->GetScriptResourceName()->IsString()) {
-    std::string file = Mapped(mapper, ToUtf8(isolate, message->GetScriptResourceName()));
+    std::string raw = ToUtf8(isolate, message->GetScriptResourceName());
+    std::string file = Mapped(mapper, raw);
     int line = message->GetLineNumber(context).FromMaybe(0);
     int column = message->GetStartColumn(context).FromMaybe(-1) + 1;
     if (!file.empty()) location = absl::StrCat(file, ":", line, ":", column, ": ");
+    std::string caller;
+    std::string at;
+    if (t_is_internal != nullptr && (*t_is_internal)(raw) &&
+        !(at = FirstExternalFrame(isolate, context, exception, &caller)).empty()) {
+      location = absl::StrCat(Mapped(mapper, caller), at, ": ");
+    }
   }
   std::string text = Inspected(isolate, context, exception);
   if (text.empty()) text = Plain(isolate, context, exception);
@@ -241,6 +285,16 @@ std::string InspectPlainly(v8::Isolate* isolate, v8::Local<v8::Context> context,
   v8::HandleScope scope(isolate);
   v8::TryCatch ignored(isolate);  // a proxy's traps may throw
   return PlainInspect(isolate, context, value, 0, false);
+}
+
+ScopedInternalScripts::ScopedInternalScripts(std::function<bool(const std::string&)> is_internal)
+    {
+  t_is_internal = new std::function<bool(const std::string&)>(std::move(is_internal));
+}
+
+ScopedInternalScripts::~ScopedInternalScripts() {
+  delete t_is_internal;
+  t_is_internal = nullptr;
 }
 
 void SetUncaughtValueInspectorInstaller(UncaughtValueInspectorInstaller installer) {

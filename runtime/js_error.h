@@ -42,6 +42,18 @@ void SetUncaughtValueInspector(v8::Local<v8::Context> context, v8::Local<v8::Fun
 std::string InspectPlainly(v8::Isolate* isolate, v8::Local<v8::Context> context,
                            v8::Local<v8::Value> value);
 
+// While an object of this class lives, FormatJsException on this thread does not lead with a
+// place inside an internal script (say the snapshot builder's timers.js wrapper whose op threw):
+// it leads with the topmost frame of the error's stack that is in another script, the user's
+// call. `is_internal` gets the script's resource name ("ext:timers/timers.js"). One at a time.
+class ScopedInternalScripts {
+ public:
+  explicit ScopedInternalScripts(std::function<bool(const std::string&)> is_internal);
+  ~ScopedInternalScripts();
+  ScopedInternalScripts(const ScopedInternalScripts&) = delete;
+  ScopedInternalScripts& operator=(const ScopedInternalScripts&) = delete;
+};
+
 // Called by FormatJsException on the first uncaught non-string value of a context that has no
 // inspector yet, so that a runtime finds its inspector when one is first needed instead of at
 // every start-up (finding it costs ~30 us, 1% of a load). One per process; the installer may

@@ -397,6 +397,7 @@ bool ModuleMap::ReadFileModule(const std::string& path, const std::string& speci
 
 v8::MaybeLocal<v8::Module> ModuleMap::FetchForImport(const std::string& name,
                                                      const std::string& specifier,
+                                                     const std::string& referrer,
                                                      ImportSiteFn site) {
   v8::Local<v8::Module> module = Find(name);
   if (!module.IsEmpty()) return module;
@@ -409,6 +410,13 @@ v8::MaybeLocal<v8::Module> ModuleMap::FetchForImport(const std::string& name,
     std::vector<std::string> known;
     for (const auto& [known_name, is_lazy] : Names()) {
       if (absl::StartsWith(known_name, kExtScheme)) known.push_back(known_name);
+    }
+    if (explain_unavailable_) {
+      std::string why = explain_unavailable_(name, referrer);
+      if (!why.empty()) {
+        ThrowImportError(false, specifier, site, why);
+        return {};
+      }
     }
     ThrowImportError(false, specifier, site,
                      absl::StrCat("unknown extension module '", name, "'; this runtime has: ",
@@ -431,6 +439,7 @@ absl::StatusOr<v8::Local<v8::Promise>> ModuleMap::InstantiateAndEvaluate(
   }
   v8::Local<v8::Value> result;
   if (!module->Evaluate(context).ToLocal(&result)) {
+    if (try_catch.HasTerminated()) return absl::AbortedError("execution was terminated");
     return absl::InvalidArgumentError(FormatTryCatch(isolate_, context, try_catch, mapper_));
   }
   return scope.Escape(result.As<v8::Promise>());
@@ -444,12 +453,13 @@ v8::MaybeLocal<v8::Module> ModuleMap::ResolveCallback(v8::Local<v8::Context> con
   ModuleMap* self = From(isolate);
   std::string text = ToUtf8(isolate, specifier);
   auto site = [&] { return self->ImportSite(referrer, text); };
-  auto name = self->ResolveName(text, self->NameOf(referrer));
+  std::string referrer_name = self->NameOf(referrer);
+  auto name = self->ResolveName(text, referrer_name);
   if (!name.ok()) {
     self->ThrowImportError(true, text, site, name.status().message());
     return {};
   }
-  return self->FetchForImport(*name, text, site);
+  return self->FetchForImport(*name, text, referrer_name, site);
 }
 
 bool ModuleMap::ImportDynamically(const std::string& specifier, const std::string& referrer,
@@ -458,9 +468,14 @@ bool ModuleMap::ImportDynamically(const std::string& specifier, const std::strin
   v8::Local<v8::Context> context = context_.Get(isolate_);
   auto site = [&] { return CallSite(referrer); };
   if (!allow_files_) {
-    ThrowImportError(false, specifier, site,
-                     "import() is not available while a snapshot is built (the module namespace "
-                     "it resolves to cannot be serialized by this V8); use a static import");
+    constexpr absl::string_view kReason =
+        "import() is not available while a snapshot is built (the module namespace it resolves "
+        "to cannot be serialized by this V8); use a static import";
+    // Kept for the builder even when the script catches the rejection: it fails the build.
+    if (refused_import_.empty()) {
+      refused_import_ = absl::StrCat("cannot import '", specifier, "' from ", site(), ": ", kReason);
+    }
+    ThrowImportError(false, specifier, site, kReason);
     return false;
   }
   auto name = ResolveName(specifier, referrer);
@@ -470,7 +485,7 @@ bool ModuleMap::ImportDynamically(const std::string& specifier, const std::strin
   }
   {
     DepthGuard guard(dynamic_import_depth_);
-    if (!FetchForImport(*name, specifier, site).ToLocal(module)) return false;
+    if (!FetchForImport(*name, specifier, referrer, site).ToLocal(module)) return false;
     if ((*module)->GetStatus() < v8::Module::kInstantiated &&
         !(*module)->InstantiateModule(context, ResolveCallback).FromMaybe(false)) {
       return false;

@@ -12,6 +12,7 @@
 #ifndef V8SNAP_RUNTIME_MODULE_MAP_H_
 #define V8SNAP_RUNTIME_MODULE_MAP_H_
 
+#include <functional>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -62,7 +63,8 @@ class ModuleMap {
   void AddLazySource(const std::string& name, std::string source);
 
   // Instantiates `module` (resolving its imports through this map) and evaluates it. Returns the
-  // evaluation promise (modules may use top-level await).
+  // evaluation promise (modules may use top-level await). kAborted when execution was
+  // terminated (a limit stopped it).
   absl::StatusOr<v8::Local<v8::Promise>> InstantiateAndEvaluate(v8::Local<v8::Module> module);
 
   // Loads a user module from a file path (compiles it, resolving nothing yet). The main script:
@@ -79,6 +81,20 @@ class ModuleMap {
 
   // How script names appear in error messages (default: DisplayName).
   void SetNameMapper(ScriptNameMapper mapper) { mapper_ = std::move(mapper); }
+
+  // Says why extension module `name`, imported by the module `referrer`, is not in the map
+  // (say, its extension comes later in the manifest), or "" to give the generic
+  // "unknown extension module" error. The builder sets it; it knows the manifest.
+  using UnavailableModuleExplainer =
+      std::function<std::string(const std::string& name, const std::string& referrer)>;
+  void SetUnavailableModuleExplainer(UnavailableModuleExplainer explain) {
+    explain_unavailable_ = std::move(explain);
+  }
+
+  // While building: the first import() call the map refused ("cannot import 'x' from
+  // path:line:col: ..."), kept even when the script caught the rejection, since a build that
+  // calls import() bakes a failed import into the snapshot; empty when there was none.
+  const std::string& refused_import() const { return refused_import_; }
 
   // file:///abs → /abs; other names unchanged. For messages.
   static std::string DisplayName(const std::string& name);
@@ -97,7 +113,7 @@ class ModuleMap {
   // Finds or loads (lazy source or file) the module called `name`, which `specifier` named at
   // `site`; throws into JS on failure.
   v8::MaybeLocal<v8::Module> FetchForImport(const std::string& name, const std::string& specifier,
-                                            ImportSiteFn site);
+                                            const std::string& referrer, ImportSiteFn site);
   // Reads a file module into `contents`; when a dynamic import is loading, only with read
   // permission. False with an exception pending.
   bool ReadFileModule(const std::string& path, const std::string& specifier,
@@ -138,6 +154,8 @@ class ModuleMap {
   // --allow-read (the main script's static graph, loaded before, needs nothing).
   int dynamic_import_depth_ = 0;
   ScriptNameMapper mapper_ = &ModuleMap::DisplayName;
+  UnavailableModuleExplainer explain_unavailable_;
+  std::string refused_import_;
 };
 
 }  // namespace v8snap

@@ -7,7 +7,7 @@
 //   int main(int argc, char** argv) { return v8snap::RunBuilderMain(argc, argv, "my_builder"); }
 //
 // The binary then takes the same flags as snapshot_builder (--manifest, --out, --depfile,
-// --code-cache, --v8-flags, --verbose, --version) and has the same exit codes (0 built, 1 build
+// --code-cache, --v8-flags, --timeout-ms, --max-heap-mb, --verbose, --version) and has the same exit codes (0 built, 1 build
 // failed, 2 usage error). It can bind exactly the native extensions linked into it: each
 // extension's V8SNAP_REGISTER_EXTENSION object file must be linked (a source_set in GN; for an
 // archive, -Wl,--whole-archive). build/v8_snapshot.gni runs such a binary at build time.

@@ -17,6 +17,8 @@
 
 #include "absl/status/statusor.h"
 #include "format/sidecar.pb.h"
+#include "runtime/bootstrap.h"
+#include "runtime/execution_limits.h"
 
 namespace v8snap {
 
@@ -44,6 +46,11 @@ struct BuildOptions {
   // the seed (it is in the blob) flood the runtime's hash tables with colliding keys. V8 10.2
   // cannot rehash a snapshot holding ES modules, so this suits manifests of classic scripts.
   bool require_rehashable = false;
+  // Limits on the JS the build runs (extensions, warm-up), as snapshot_run's --timeout-ms and
+  // --max-heap-mb mean them: a build stopped by one fails naming the file being evaluated.
+  // timeout_ms 0 means none; the default is kDefaultBuildTimeoutMs (runtime/bootstrap.h says
+  // why). max_heap_mb 0 keeps V8's default heap limit, watched the same way.
+  ExecutionLimitOptions limits = {/*max_heap_mb=*/0, /*timeout_ms=*/kDefaultBuildTimeoutMs};
   // When set, a Makefile-style depfile listing the manifest and every source it names, so a
   // build system re-runs the builder exactly when one of them changes (build/v8_snapshot.gni).
   std::string depfile_path;

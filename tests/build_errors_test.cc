@@ -19,7 +19,8 @@ using ::testing::StartsWith;
 class BuildErrorsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    for (const char* file : {"core/core.js", "console/console.js", "timers/timers.js", "fs/fs.js"}) {
+    for (const char* file :
+         {"core/core.js", "console/console.js", "timers/timers.js", "fs/fs.js"}) {
       tmp_.Write(file, *ReadFileToString(SourcePath(std::string("extensions/") + file)));
     }
   }
@@ -41,9 +42,9 @@ class BuildErrorsTest : public ::testing::Test {
   ToolResult BuildScript(const std::string& source, bool with_console = true,
                          const std::vector<std::string>& flags = {}) {
     tmp_.Write("app.js", source);
-    return Build(Manifest("extension { name: \"app\" deps: \"core\" js: \"app.js\" }\n",
-                          with_console),
-                 flags);
+    return Build(
+        Manifest("extension { name: \"app\" deps: \"core\" js: \"app.js\" }\n", with_console),
+        flags);
   }
 
   // Same, as an ES module.
@@ -95,7 +96,8 @@ TEST_F(BuildErrorsTest, PlainRenderingWithoutConsoleShowsGettersAndDepth) {
   ToolResult r = BuildScript("throw {get c() { return 1; }, d: {e: {f: {g: 1}}}, s: Symbol('t')};",
                              /*with_console=*/false);
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_THAT(r.err, HasSubstr("Uncaught { c: [Getter], d: { e: { f: [Object] } }, s: Symbol(t) }"));
+  EXPECT_THAT(r.err,
+              HasSubstr("Uncaught { c: [Getter], d: { e: { f: [Object] } }, s: Symbol(t) }"));
   EXPECT_THAT(r.err, Not(HasSubstr("[object Object]")));
 }
 
@@ -142,6 +144,164 @@ TEST_F(BuildErrorsTest, AUtf8ByteOrderMarkIsFine) {
               {"--snapshot", out(), "--manifest", tmp_.path() + "/m.textproto", main});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(r.out, "caf\xC3\xA9\n");
+}
+
+// Item 5: a promise still rejected with no handler when the build ends fails it, with the
+// rejection's place and stack; one handled later in the same build (here by a later extension)
+// does not.
+TEST_F(BuildErrorsTest, UnhandledRejectionsFailTheBuildWithTheirPlace) {
+  ToolResult r = BuildScript(
+      "function start() {\n  return Promise.reject(new Error('boom'));\n}\n"
+      "start();\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err,
+              StartsWith("snapshot_builder: error: " + tmp_.path() +
+                         "/app.js:2:25: Uncaught (in promise) Error: boom\n    at start (" +
+                         tmp_.path() + "/app.js:2:25)\n    at " + tmp_.path() + "/app.js:4:1"));
+  EXPECT_THAT(r.err, HasSubstr("nothing handled it by the end of the build"));
+  EXPECT_THAT(r.err, HasSubstr("fix: handle the rejection (await it, or add .catch())"));
+  EXPECT_FALSE(BlobWritten());
+
+  // A value that is not an Error is placed by the call that rejected.
+  r = BuildScript("function start() {\n  return Promise.reject({code: 7});\n}\nstart();\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, StartsWith("snapshot_builder: error: " + tmp_.path() +
+                                "/app.js:2:18: Uncaught (in promise) { code: 7 }\n    at start ("));
+
+  // Handled in the same build, by a later extension: not an error.
+  tmp_.Write("early.js", "globalThis.pending = Promise.reject(new Error('later'));\n");
+  tmp_.Write("late.js", "globalThis.pending.catch(() => {});\n");
+  r =
+      Build(Manifest("extension { name: \"early\" deps: \"core\" js: \"early.js\" }\n"
+                     "extension { name: \"late\" deps: \"early\" js: \"late.js\" }\n"));
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+}
+
+// Item 5: import() while building fails the build, even when the script catches its rejection.
+TEST_F(BuildErrorsTest, DynamicImportFailsTheBuildEvenWhenCaught) {
+  for (const char* code : {"import('ext:console/console.js');\n",
+                           "import('ext:console/console.js').catch(() => {});\n"}) {
+    ToolResult r = BuildScript(code);
+    EXPECT_EQ(r.exit_code, 1) << code;
+    EXPECT_THAT(r.err, HasSubstr("cannot import 'ext:console/console.js' from " + tmp_.path() +
+                                 "/app.js:1:1: import() is not available while a snapshot is "
+                                 "built"));
+    EXPECT_THAT(r.err, HasSubstr("fix: import the module statically"));
+    EXPECT_FALSE(BlobWritten());
+  }
+}
+
+// Item 10: an endless loop is stopped by --timeout-ms, naming the file; the heap by
+// --max-heap-mb. Neither depends on the machine's speed: the loops never end by themselves.
+TEST_F(BuildErrorsTest, TimeoutAndHeapLimitStopTheBuildNamingTheFile) {
+  ToolResult r = BuildScript("for (;;) {}\n", true, {"--timeout-ms=100"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("100 ms (--timeout-ms)"));
+  EXPECT_THAT(r.err, HasSubstr("while evaluating " + tmp_.path() + "/app.js (extension 'app')"));
+  EXPECT_THAT(r.err, HasSubstr("raise --timeout-ms (0 turns the limit off"));
+  EXPECT_FALSE(BlobWritten());
+
+  r = BuildModule("while (true) { await null; }\n", {"--timeout-ms=100"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("while evaluating " + tmp_.path() + "/app.js (extension 'app')"));
+
+  r = BuildScript("const all = [];\nfor (;;) all.push({n: all.length});\n", true,
+                  {"--max-heap-mb=32"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("32 MiB heap limit (--max-heap-mb)"));
+  EXPECT_THAT(r.err, HasSubstr("while evaluating " + tmp_.path() + "/app.js (extension 'app')"));
+  EXPECT_FALSE(BlobWritten());
+
+  tmp_.Write("warm.js", "for (;;) {}\n");
+  r = BuildScript("globalThis.f = () => 1;\n", true,
+                  {"--timeout-ms=100", "--code-cache=keep", "--warmup", tmp_.path() + "/warm.js"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("while evaluating the warm-up script " + tmp_.path() + "/warm.js"));
+}
+
+TEST_F(BuildErrorsTest, LimitFlagsAreCheckedAsUsageErrors) {
+  for (const char* flag : {"--timeout-ms=-1", "--timeout-ms=soon", "--max-heap-mb=8"}) {
+    ToolResult r = BuildScript("globalThis.x = 1;\n", true, {flag});
+    EXPECT_EQ(r.exit_code, 2) << flag;
+    EXPECT_THAT(r.err, HasSubstr("is not a valid value: give a whole number of")) << flag;
+  }
+  // 0 turns the timeout off.
+  EXPECT_EQ(BuildScript("globalThis.x = 1;\n", true, {"--timeout-ms=0"}).exit_code, 0);
+}
+
+// Item 12: a timer or file op started while building leads with the user's frame, not with the
+// extension wrapper whose op refused, and says why and what to do instead.
+TEST_F(BuildErrorsTest, TimersAndFileOpsAtBuildLeadWithTheUsersFrame) {
+  ToolResult r = BuildScript("// starts a timer\nsetTimeout(() => {}, 10);\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, StartsWith("snapshot_builder: error: " + tmp_.path() +
+                                "/app.js:2:1: Uncaught Error: timers cannot be started while a "
+                                "snapshot is built\n"));
+  EXPECT_THAT(r.err, HasSubstr("fix: timers, file and other async ops cannot run while a "
+                               "snapshot is built"));
+  EXPECT_THAT(r.err, HasSubstr("v8snap.snapshot.onDeserialize(fn)"));
+
+  r = BuildScript("async function load() {\n  await v8snap.fs.readFile('x');\n}\nload();\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, StartsWith("snapshot_builder: error: " + tmp_.path() +
+                                "/app.js:2:19: Uncaught (in promise) Error: file ops cannot run "
+                                "while a snapshot is built\n"));
+  EXPECT_THAT(r.err, HasSubstr("v8snap.snapshot.onDeserialize(fn)"));
+
+  // From a --warmup script too.
+  tmp_.Write("warm.js", "globalThis.f();\nsetInterval(globalThis.f, 5);\n");
+  r = BuildScript("globalThis.f = () => 1;\n", true,
+                  {"--code-cache=keep", "--warmup", tmp_.path() + "/warm.js"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr(tmp_.path() + "/warm.js:2:1: Uncaught Error: timers cannot be "
+                                             "started while a snapshot is built"));
+  EXPECT_THAT(r.err, HasSubstr("v8snap.snapshot.onDeserialize(fn)"));
+}
+
+// Item 14: a module of an extension declared later is named with where it is declared and the
+// order fix; when the later one depends on the importer, the cycle is named.
+TEST_F(BuildErrorsTest, ImportOfALaterExtensionNamesItsDeclarationAndTheOrderFix) {
+  tmp_.Write("a.js", "import { b } from 'ext:b/b.js';\nexport const a = b;\n");
+  tmp_.Write("b.js", "export const b = 1;\n");
+  std::string manifest = Manifest(
+      "extension { name: \"a\" deps: \"core\" esm: \"a.js\" }\n"
+      "extension {\n  name: \"b\"\n  deps: \"core\"\n  esm: \"b.js\"\n}\n");
+  ToolResult r = Build(manifest);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("cannot import 'ext:b/b.js' from " + tmp_.path() +
+                               "/a.js:1:19: 'ext:b/b.js' belongs to extension 'b', declared at " +
+                               manifest + ":6:1, after extension 'a' (" + manifest + ":5:1)"));
+  EXPECT_THAT(r.err, HasSubstr("fix: list extension 'b' before 'a' in the manifest and add deps: "
+                               "\"b\" to 'a'"));
+
+  manifest = Manifest(
+      "extension { name: \"a\" deps: \"core\" esm: \"a.js\" }\n"
+      "extension {\n  name: \"b\"\n  deps: [\"core\", \"a\"]\n  esm: \"b.js\"\n}\n");
+  r = Build(manifest);
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("and 'b' depends on 'a', so no order works (a cycle)"));
+  EXPECT_THAT(r.err, HasSubstr("fix: move what both need into an extension listed before both"));
+}
+
+// Item 15: a top-level await that never settles names the module's line.
+TEST_F(BuildErrorsTest, TopLevelAwaitThatNeverSettlesNamesTheLine) {
+  ToolResult r = BuildModule(
+      "// a comment with await in it\nconst ready = async () => await 1;\nawait ready();\n"
+      "const s = 'await';\nawait new Promise(() => {});\nexport const x = 1;\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("error: " + tmp_.path() +
+                               "/app.js: extension module 'ext:app/app.js' did not finish "
+                               "evaluating: one of its top-level awaits (lines 3, 5) waits on "
+                               "something that never settles"));
+
+  r = BuildModule("function later() {\n  return new Promise(() => {});\n}\n\nawait later();\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("error: " + tmp_.path() +
+                               "/app.js:5: extension module 'ext:app/app.js' did not finish "
+                               "evaluating: its top-level await at this line waits on something "
+                               "that never settles"));
+  EXPECT_THAT(r.err, HasSubstr("fix: await only work that finishes without timers or I/O"));
+  EXPECT_FALSE(BlobWritten());
 }
 
 }  // namespace
