@@ -25,6 +25,9 @@ std::atomic<bool> g_exit_on_fatal_oom{false};
 char g_fatal_oom_tool[64] = "v8snap";
 std::atomic<uint64_t> g_fatal_oom_limit_mb{0};
 std::atomic<bool> g_fatal_oom_limit_from_flag{false};
+// Bytes of the snapshot blob the isolate is made from, while V8 deserializes it (from
+// ConfigureIsolate until Attach); 0 otherwise.
+std::atomic<uint64_t> g_fatal_oom_loading_blob_bytes{0};
 
 // Heap room granted once the script has been told to stop, so that V8 can unwind it. Without
 // room V8 aborts the process on the very allocation that reached the limit. The limit itself
@@ -47,6 +50,33 @@ absl::Status CheckExecutionLimitOptions(const ExecutionLimitOptions& options) {
     return absl::InvalidArgumentError(absl::StrCat(
         "--timeout-ms ", options.timeout_ms, " is out of range: give a number of ms from 1 to ",
         kMaxTimeoutMs, " (about 24.8 days; or leave it out for no timeout)"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckSnapshotFitsLimits(const ExecutionLimitOptions& options, const Sidecar& sidecar,
+                                     const std::string& blob_path) {
+  if (options.max_heap_mb == 0) return absl::OkStatus();
+  const uint64_t limit = options.max_heap_mb * kMiB;
+  // Whole MiB, rounded up: the smallest --max-heap-mb that holds the bytes.
+  auto mib = [](uint64_t bytes) { return (bytes + kMiB - 1) / kMiB; };
+  auto refuse = [&](uint64_t bytes, const char* what, const char* why) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "snapshot '", blob_path, "' needs ", mib(bytes), " MiB (", bytes, " bytes) of ", what,
+        ", more than the ", options.max_heap_mb, " MiB limit given (--max-heap-mb ",
+        options.max_heap_mb, "): ", why, "\n  fix: run it with --max-heap-mb ",
+        std::max<uint64_t>(mib(bytes), kMinHeapMb),
+        " or more, or build a smaller snapshot (create large data at run time)."));
+  };
+  if (sidecar.array_buffer_bytes() > limit) {
+    return refuse(sidecar.array_buffer_bytes(), "ArrayBuffer memory",
+                  "V8 restores every ArrayBuffer of the snapshot before anything runs, and "
+                  "ArrayBuffer memory counts against that limit");
+  }
+  if (sidecar.heap_bytes() > limit) {
+    return refuse(sidecar.heap_bytes(), "JS heap",
+                  "that is what its objects took when it was built, and V8 restores them all "
+                  "before anything runs");
   }
   return absl::OkStatus();
 }
@@ -77,6 +107,12 @@ void ExecutionLimits::ConfigureIsolate(v8::Isolate::CreateParams& params) const 
     params.constraints.ConfigureDefaultsFromHeapSize(0, options_.max_heap_mb * kMiB);
   }
   if (g_exit_on_fatal_oom) params.oom_error_callback = FatalOutOfMemory;
+  // Attach knows V8's real ceiling; until then (while V8 deserializes) the message names the
+  // limit given, never an unknown default as "0 MiB".
+  g_fatal_oom_limit_mb = options_.max_heap_mb;
+  g_fatal_oom_limit_from_flag = options_.max_heap_mb != 0;
+  g_fatal_oom_loading_blob_bytes =
+      params.snapshot_blob != nullptr ? static_cast<uint64_t>(params.snapshot_blob->raw_size) : 0;
 }
 
 void ExecutionLimits::ExitCleanlyOnFatalOutOfMemory(const std::string& tool) {
@@ -104,6 +140,7 @@ void ExecutionLimits::Attach(v8::Isolate* isolate) {
   heap_limit_bytes_ = stats.heap_size_limit();
   g_fatal_oom_limit_mb = heap_limit_bytes_ / kMiB;
   g_fatal_oom_limit_from_flag = options_.max_heap_mb != 0;
+  g_fatal_oom_loading_blob_bytes = 0;
   // Always: without --max-heap-mb the ceiling is V8's default limit, and reaching it must be the
   // same clean error rather than V8 aborting the process.
   isolate->AddNearHeapLimitCallback(NearHeapLimit, this);
@@ -130,9 +167,17 @@ void ExecutionLimits::FatalOutOfMemory(const char* location, bool is_heap_oom) {
   uint64_t limit_mb = g_fatal_oom_limit_mb;
   std::string limit = g_fatal_oom_limit_from_flag
                           ? absl::StrCat("the ", limit_mb, " MiB heap limit (--max-heap-mb)")
-                          : absl::StrCat("V8's default heap limit (", limit_mb, " MiB)");
+                      : limit_mb != 0 ? absl::StrCat("V8's default heap limit (", limit_mb, " MiB)")
+                                      : std::string("V8's default heap limit");
   const char* where = location == nullptr ? "unknown" : location;
-  if (is_heap_oom) {
+  if (uint64_t blob_bytes = g_fatal_oom_loading_blob_bytes; blob_bytes != 0) {
+    std::fprintf(stderr,
+                 "%s: error: out of memory while V8 loaded the snapshot: its %llu MiB blob "
+                 "(%llu bytes) did not fit %s (V8: %s), so the process ended.\n  fix: raise "
+                 "--max-heap-mb, or build a smaller snapshot.\n",
+                 g_fatal_oom_tool, static_cast<unsigned long long>((blob_bytes + kMiB - 1) / kMiB),
+                 static_cast<unsigned long long>(blob_bytes), limit.c_str(), where);
+  } else if (is_heap_oom) {
     std::fprintf(stderr,
                  "%s: error: out of memory: one operation of the script needed more than %s at "
                  "once, more than stopping the script could free (V8: %s), so the process "

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "format/sidecar.pb.h"
 #include "runtime/counting_array_buffer_allocator.h"
 #include "runtime/event_loop.h"
 #include "v8-array-buffer.h"
@@ -49,6 +50,13 @@ inline constexpr uint64_t kMaxTimeoutMs = 2147483647;
 // OK, or kInvalidArgument naming the option ("--max-heap-mb", "--timeout-ms"), the value and
 // the valid range.
 absl::Status CheckExecutionLimitOptions(const ExecutionLimitOptions& options);
+
+// Before V8 deserializes the snapshot at `blob_path`: OK, or kResourceExhausted when its
+// ArrayBuffers or its heap (Sidecar.array_buffer_bytes, heap_bytes, recorded by the builder)
+// need more than max_heap_mb, naming both figures and the fix. V8 would abort on such a blob
+// (the deserializer CHECKs every backing store it asks for), so it must never see it.
+absl::Status CheckSnapshotFitsLimits(const ExecutionLimitOptions& options, const Sidecar& sidecar,
+                                     const std::string& blob_path);
 
 class ExecutionLimits {
  public:

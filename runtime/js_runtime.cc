@@ -116,6 +116,7 @@ absl::StatusOr<RuntimeLayout> JsRuntime::LayoutFor(const VerifiedSnapshotPair& s
   check.blob = snapshot.blob();
   // The same message snapshot_inspect verify gives: the two must never disagree.
   RETURN_IF_ERROR(CheckSnapshotLoadable(check));
+  RETURN_IF_ERROR(CheckSnapshotFitsLimits(config.limits, sidecar, blob_path));
   return layout;
 }
 

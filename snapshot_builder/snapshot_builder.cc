@@ -25,6 +25,7 @@
 #include "runtime/v8_process.h"
 #include "snapshot_builder/api_surface.h"
 #include "snapshot_builder/build_time_globals.h"
+#include "snapshot_builder/serialization_check.h"
 #include "v8-context.h"
 #include "v8-isolate.h"
 #include "v8-script.h"
@@ -179,6 +180,7 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
       record.set_data_index(static_cast<int32_t>(index));
       *sidecar.add_modules() = std::move(record);
     }
+    RETURN_IF_ERROR(CheckHeapSerializable(isolate, context, modules, sidecar));
     creator.SetDefaultContext(context);
   }
   v8::StartupData data = creator.CreateBlob(

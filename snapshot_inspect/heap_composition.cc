@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
 #include "format/v8_blob_header.h"
+#include "runtime/script_line_ends.h"
 #include "runtime/shared_read_only_heap.h"
 #include "runtime/v8_internal_references.h"
 #include "runtime/v8_process.h"
@@ -173,6 +174,7 @@ HeapStartPoints FindStartPoints(v8::Isolate* isolate, v8::Local<v8::Context> con
 // The heap snapshot of the isolate as it stands. Any preparation the snapshot needs goes here,
 // right before it is taken.
 const v8::HeapSnapshot* TakeSnapshot(v8::Isolate* isolate) {
+  ComputeScriptLineEnds(isolate);  // else quadratic in a large script's size
   return isolate->GetHeapProfiler()->TakeHeapSnapshot();
 }
 

@@ -1,0 +1,408 @@
+// CheckHeapSerializable: one heap snapshot, one breadth-first pass, every unserializable object
+// named by its JS path.
+#include "snapshot_builder/serialization_check.h"
+
+#include <deque>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "runtime/script_line_ends.h"
+#include "runtime/v8snap_platform.h"
+#include "v8-exception.h"
+#include "v8-function.h"
+#include "v8-local-handle.h"
+#include "v8-object.h"
+#include "v8-primitive.h"
+#include "v8-profiler.h"
+#include "v8-script.h"
+#include "v8-statistics.h"
+
+namespace v8snap {
+namespace {
+
+using Edge = v8::HeapGraphEdge;
+using Node = v8::HeapGraphNode;
+
+// Where a breadth-first search starts, and how a path from it reads.
+struct Root {
+  const Node* node;
+  // "globalThis", "export fmt of ext:app/app.js", or a module's specifier.
+  std::string label;
+  // The script whose scope the root's context variables belong to (a module's own specifier);
+  // empty when the root is a JS value, whose closures say it themselves.
+  std::string script;
+  // False for a module (its label names no JS value) and for V8's own roots.
+  bool is_value;
+};
+
+struct Visit {
+  int parent;        // index into the visit list, -1 for a root
+  const Edge* edge;  // from the parent; nullptr for a root
+  int root;          // index into the root list
+};
+
+std::string Utf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
+  v8::String::Utf8Value utf8(isolate, value);
+  return *utf8 == nullptr ? std::string() : std::string(*utf8, utf8.length());
+}
+
+bool IsIdentifier(const std::string& name) {
+  if (name.empty() || absl::ascii_isdigit(static_cast<unsigned char>(name[0]))) return false;
+  for (char c : name) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '$') return false;
+  }
+  return true;
+}
+
+// The Intl kinds by the name V8's heap snapshot gives their instances and prototypes.
+const char* IntlKind(const std::string& name) {
+  static const char* const kKinds[] = {
+      "Collator",    "DateTimeFormat",     "DisplayNames", "ListFormat", "Locale",
+      "NumberFormat", "PluralRules",       "RelativeTimeFormat", "Segmenter", "Segments",
+      "v8BreakIterator"};
+  std::string bare = absl::StartsWith(name, "Intl.") ? name.substr(5) : name;
+  for (const char* kind : kKinds) {
+    if (bare == kind) return kind;
+  }
+  return nullptr;
+}
+
+class HeapWalk {
+ public:
+  HeapWalk(v8::Isolate* isolate, v8::Local<v8::Context> context, const v8::HeapSnapshot* snapshot)
+      : isolate_(isolate),
+        context_(context),
+        snapshot_(snapshot),
+        foreign_(Internalized("system / Foreign")),
+        call_site_info_(Internalized("system / CallSiteInfo")),
+        array_buffer_data_(Internalized("system / JSArrayBufferData")) {}
+
+  void AddRoot(const Node* node, std::string label, std::string script, bool is_value) {
+    if (node == nullptr) return;
+    roots_.push_back({node, std::move(label), std::move(script), is_value});
+  }
+
+  // Visits everything reachable from the roots added since the last call, breadth first, so
+  // each object's path is a shortest one from the earliest root that reaches it.
+  void Walk() {
+    std::deque<int> queue;
+    for (int r = first_unwalked_root_; r < static_cast<int>(roots_.size()); ++r) {
+      if (Enter(roots_[r].node, {-1, nullptr, r})) queue.push_back(visits_.size() - 1);
+    }
+    first_unwalked_root_ = static_cast<int>(roots_.size());
+    while (!queue.empty()) {
+      int index = queue.front();
+      queue.pop_front();
+      const Node* node = nodes_[index];
+      Classify(index, node);
+      for (int i = 0; i < node->GetChildrenCount(); ++i) {
+        const Edge* edge = node->GetChild(i);
+        // A weak reference does not keep its target in the snapshot.
+        if (edge->GetType() == Edge::kWeak) continue;
+        if (Enter(edge->GetToNode(), {index, edge, visits_[index].root})) {
+          queue.push_back(visits_.size() - 1);
+        }
+      }
+    }
+  }
+
+  // "globalThis.fmt: an Intl.NumberFormat" lines, one per object V8 cannot serialize.
+  std::vector<std::string> Problems() {
+    std::vector<std::string> lines;
+    for (int index : unserializable_) {
+      lines.push_back(absl::StrCat(PathTo(index), ": ", KindOf(index)));
+    }
+    return lines;
+  }
+
+  // Reads `stack` of every object that still holds an unformatted stack trace.
+  void FormatErrorStacks() {
+    v8::Local<v8::String> stack = Internalized("stack");
+    for (int index : unformatted_stacks_) {
+      v8::HandleScope scope(isolate_);
+      v8::TryCatch try_catch(isolate_);
+      v8::Local<v8::Value> value =
+          isolate_->GetHeapProfiler()->FindObjectById(nodes_[index]->GetId());
+      if (value.IsEmpty() || !value->IsObject()) continue;
+      // A throwing getter or Error.prepareStackTrace would throw at run time too: left as is.
+      v8::Local<v8::Value> formatted;
+      if (!value.As<v8::Object>()->Get(context_, stack).ToLocal(&formatted)) continue;
+    }
+  }
+
+  // Bytes of the ArrayBuffer backing stores visited (the profiler's "JSArrayBufferData" nodes).
+  uint64_t array_buffer_bytes() const { return array_buffer_bytes_; }
+
+ private:
+  v8::Local<v8::String> Internalized(const char* text) {
+    return v8::String::NewFromUtf8(isolate_, text, v8::NewStringType::kInternalized)
+        .ToLocalChecked();
+  }
+
+  // Heap snapshot names are internalized strings: equal text is the same string.
+  bool NameIs(const Node* node, v8::Local<v8::String> name) {
+    v8::HandleScope scope(isolate_);
+    return node->GetName()->StrictEquals(name);
+  }
+
+  bool Enter(const Node* node, Visit visit) {
+    auto [it, inserted] = index_.try_emplace(node, static_cast<int>(nodes_.size()));
+    if (!inserted) return false;
+    nodes_.push_back(node);
+    visits_.push_back(visit);
+    return true;
+  }
+
+  void Classify(int index, const Node* node) {
+    if (node->GetType() == Node::kNative && NameIs(node, array_buffer_data_)) {
+      array_buffer_bytes_ += node->GetShallowSize();
+      return;
+    }
+    if (node->GetType() != Node::kObject) return;
+    bool native_state = false;
+    bool unformatted_stack = false;
+    for (int i = 0; i < node->GetChildrenCount(); ++i) {
+      const Edge* edge = node->GetChild(i);
+      const Node* child = edge->GetToNode();
+      // A JS object pointing straight at a Foreign holds C++ state through it (V8's Managed<T>:
+      // Intl's ICU objects, WebAssembly modules), kept alive by a global handle that no
+      // snapshot can carry.
+      if (edge->GetType() == Edge::kHidden && child->GetType() == Node::kHidden &&
+          NameIs(child, foreign_)) {
+        native_state = true;
+      }
+      // A captured stack not formatted yet: an array of CallSiteInfo under a private symbol.
+      if (edge->GetType() == Edge::kProperty && child->GetType() == Node::kArray &&
+          child->GetChildrenCount() > 0 &&
+          child->GetChild(0)->GetToNode()->GetType() == Node::kHidden &&
+          NameIs(child->GetChild(0)->GetToNode(), call_site_info_)) {
+        unformatted_stack = true;
+      }
+    }
+    if (native_state) unserializable_.push_back(index);
+    if (unformatted_stack) unformatted_stacks_.push_back(index);
+  }
+
+  std::string NodeName(const Node* node) { return Utf8(isolate_, node->GetName()); }
+  std::string EdgeName(const Edge* edge) { return Utf8(isolate_, edge->GetName()); }
+
+  // "an Intl.NumberFormat", found by the instance's or a prototype's name (a subclass of
+  // Intl.NumberFormat is one too); otherwise the constructor's name.
+  std::string KindOf(int index) {
+    const Node* node = nodes_[index];
+    for (int depth = 0; node != nullptr && depth < 8; ++depth) {
+      if (const char* kind = IntlKind(NodeName(node))) {
+        return absl::StrCat("an Intl.", kind, " (its ICU state lives outside the JS heap)");
+      }
+      const Node* next = nullptr;
+      for (int i = 0; i < node->GetChildrenCount(); ++i) {
+        const Edge* edge = node->GetChild(i);
+        if (edge->GetType() == Edge::kProperty && EdgeName(edge) == "__proto__") {
+          next = edge->GetToNode();
+          break;
+        }
+      }
+      node = next;
+    }
+    return absl::StrCat("a ", NodeName(nodes_[index]),
+                        " object holding native (C++) state outside the JS heap");
+  }
+
+  // The script a closure was compiled from, for "variable x in the scope of SCRIPT".
+  std::string ScriptOf(const Node* closure) {
+    v8::HandleScope scope(isolate_);
+    v8::Local<v8::Value> value = isolate_->GetHeapProfiler()->FindObjectById(closure->GetId());
+    if (value.IsEmpty() || !value->IsFunction()) return "";
+    return Utf8(isolate_, value.As<v8::Function>()->GetScriptOrigin().ResourceName());
+  }
+
+  // The path from the object's root, as JS would reach it.
+  std::string PathTo(int index) {
+    std::vector<int> chain;
+    for (int i = index; i >= 0; i = visits_[i].parent) chain.push_back(i);
+    const Root& root = roots_[visits_[chain.back()].root];
+    if (root.label.empty()) {
+      return "(reachable only from V8's own roots, such as a pending callback or a handle the "
+             "build holds)";
+    }
+    std::string text = root.label;
+    std::string script = root.script;
+    bool is_value = root.is_value;
+    std::string inside;  // an internal edge crossed since the last named step
+    const Node* last_closure = nullptr;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
+      const Node* node = nodes_[*it];
+      const Edge* edge = visits_[*it].edge;
+      if (edge != nullptr) {
+        const Node* from = nodes_[visits_[*it].parent];
+        switch (edge->GetType()) {
+          case Edge::kProperty: {
+            std::string name = EdgeName(edge);
+            if (!inside.empty()) absl::StrAppend(&text, inside);
+            inside.clear();
+            absl::StrAppend(&text, IsIdentifier(name) ? absl::StrCat(".", name)
+                                   : absl::StartsWith(name, "<symbol")
+                                       ? absl::StrCat("[", name, "]")
+                                       : absl::StrCat("[\"", absl::CEscape(name), "\"]"));
+            break;
+          }
+          case Edge::kElement:
+            if (!inside.empty()) absl::StrAppend(&text, inside);
+            inside.clear();
+            absl::StrAppend(&text, "[", EdgeName(edge), "]");
+            break;
+          case Edge::kContextVariable: {
+            if (last_closure != nullptr) {
+              std::string of = ScriptOf(last_closure);
+              if (!of.empty()) script = of;
+            }
+            if (last_closure == nullptr && is_value) {
+              // Reached from the global object without a function: a top-level let, const or
+              // class of a classic script, which lives in V8's script context, not on globalThis.
+              text = absl::StrCat("top-level variable ", EdgeName(edge),
+                                  " (a let, const or class of a classic script)");
+            } else {
+              std::string holder = is_value ? absl::StrCat(" (held by ", text, ")") : "";
+              text = absl::StrCat("variable ", EdgeName(edge), " in the scope of ",
+                                  script.empty() ? "a script" : script, holder);
+            }
+            is_value = true;
+            inside.clear();
+            break;
+          }
+          default: {
+            // Internal links that JS does not see: a closure's context chain, the global
+            // proxy's global object, a module's own records. Named only when they lead into
+            // a value's insides (a Map's table, a promise's result).
+            std::string name = EdgeName(edge);
+            bool transparent = !is_value || from->GetType() == Node::kClosure ||
+                               name == "context" || name == "previous" || name == "global" ||
+                               name == "native_context" || name == "extension" ||
+                               from->GetType() == Node::kHidden || from->GetType() == Node::kArray;
+            if (!transparent && inside.empty()) {
+              std::string owner = NodeName(from);
+              if (owner == "Map" || owner == "Set" || owner == "WeakMap") {
+                inside = absl::StrCat(" (an entry of the ", owner, ")");
+              } else if (owner == "Promise" && name == "reactions_or_result") {
+                inside = " (the promise's result)";
+              } else {
+                inside = absl::StrCat(" (inside it, through V8's internal '", name, "')");
+              }
+            }
+            break;
+          }
+        }
+      }
+      if (node->GetType() == Node::kClosure) last_closure = node;
+    }
+    if (!inside.empty()) absl::StrAppend(&text, inside);
+    return text;
+  }
+
+  v8::Isolate* isolate_;
+  v8::Local<v8::Context> context_;
+  const v8::HeapSnapshot* snapshot_;
+  v8::Local<v8::String> foreign_;
+  v8::Local<v8::String> call_site_info_;
+  v8::Local<v8::String> array_buffer_data_;
+  uint64_t array_buffer_bytes_ = 0;
+  std::vector<Root> roots_;
+  int first_unwalked_root_ = 0;
+  absl::flat_hash_map<const Node*, int> index_;
+  std::vector<const Node*> nodes_;
+  std::vector<Visit> visits_;
+  std::vector<int> unserializable_;
+  std::vector<int> unformatted_stacks_;
+};
+
+// The node of a module's SourceTextModule. v8::Module is not a v8::Value, but the heap
+// profiler only needs the handle's object to find its id.
+const Node* ModuleNode(v8::Isolate* isolate, const v8::HeapSnapshot* snapshot,
+                       v8::Local<v8::Module> module) {
+  return snapshot->GetNodeById(isolate->GetHeapProfiler()->GetObjectId(v8::Local<v8::Data>(module).As<v8::Value>()));
+}
+
+// Adds "export NAME of SPECIFIER" roots: a module's export table is a hidden array of
+// (name, cell) pairs, each cell's "value" the exported value.
+void AddExportRoots(v8::Isolate* isolate, const Node* module, const std::string& specifier,
+                    HeapWalk& walk) {
+  for (int i = 0; i < module->GetChildrenCount(); ++i) {
+    const Node* table = module->GetChild(i)->GetToNode();
+    if (table->GetType() != Node::kArray) continue;
+    for (int k = 0; k + 1 < table->GetChildrenCount(); ++k) {
+      const Node* key = table->GetChild(k)->GetToNode();
+      const Node* cell = table->GetChild(k + 1)->GetToNode();
+      if (key->GetType() != Node::kString || cell->GetType() != Node::kHidden) continue;
+      for (int c = 0; c < cell->GetChildrenCount(); ++c) {
+        const Edge* value = cell->GetChild(c);
+        if (Utf8(isolate, value->GetName()) != "value") continue;
+        walk.AddRoot(value->GetToNode(),
+                     absl::StrCat("export ", Utf8(isolate, key->GetName()), " of ", specifier),
+                     specifier, /*is_value=*/true);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                                   const ModuleMap& modules, Sidecar& sidecar) {
+  v8::HandleScope scope(isolate);
+  // Without it the heap snapshot is quadratic in the size of a large script.
+  ComputeScriptLineEnds(isolate);
+  v8::HeapProfiler* profiler = isolate->GetHeapProfiler();
+  const v8::HeapSnapshot* snapshot = profiler->TakeHeapSnapshot();
+  if (snapshot == nullptr) return absl::InternalError("V8 could not take a heap snapshot");
+
+  HeapWalk walk(isolate, context, snapshot);
+  walk.AddRoot(snapshot->GetNodeById(profiler->GetObjectId(context->Global())), "globalThis", "",
+               /*is_value=*/true);
+  for (const auto& [name, lazy] : modules.Names()) {
+    if (lazy) continue;
+    const Node* module = ModuleNode(isolate, snapshot, modules.Find(name));
+    if (module == nullptr) continue;
+    AddExportRoots(isolate, module, name, walk);
+    // Then the module's own scope (its variables, through its generator's context).
+    walk.AddRoot(module, name, name, /*is_value=*/false);
+  }
+  walk.Walk();
+  // Whatever else the snapshot would carry: handles, V8's roots.
+  walk.AddRoot(snapshot->GetRoot(), "", "", /*is_value=*/false);
+  walk.Walk();
+  std::vector<std::string> problems = walk.Problems();
+  // After the heap snapshot's full GC: what a runtime needs to deserialize the blob.
+  v8::HeapStatistics heap;
+  isolate->GetHeapStatistics(&heap);
+  sidecar.set_heap_bytes(heap.used_heap_size());
+  sidecar.set_array_buffer_bytes(walk.array_buffer_bytes());
+  walk.FormatErrorStacks();
+  const_cast<v8::HeapSnapshot*>(snapshot)->Delete();
+  // The heap snapshot's full GC found every registered target that died; V8 posted a task to
+  // call their FinalizationRegistry callbacks, and CreateBlob aborts while one is pending
+  // (CheckNoDirtyFinalizationRegistries). Run it now, as the runtime's loop would have.
+  while (V8snapPlatform::Current()->RunForegroundTask(isolate)) {
+  }
+
+  if (problems.empty()) return absl::OkStatus();
+  std::string message = absl::StrCat(
+      problems.size(), " object", problems.size() == 1 ? "" : "s",
+      " reachable at the end of the build cannot go into a snapshot (V8 would abort on ",
+      problems.size() == 1 ? "it" : "them", "):");
+  for (const std::string& problem : problems) absl::StrAppend(&message, "\n  ", problem);
+  absl::StrAppend(
+      &message,
+      "\n  fix: create such objects at run time, lazily on first use (e.g. `let fmt; function "
+      "getFmt() { return fmt || (fmt = new Intl.NumberFormat()); }`), or drop them in a serialize hook "
+      "(v8snap.snapshot.onSerialize(() => { fmt = undefined; })) and create them again after "
+      "loading (docs/snapshotting.md, 'Objects V8 cannot serialize')");
+  return absl::FailedPreconditionError(message);
+}
+
+}  // namespace v8snap
