@@ -15,7 +15,6 @@
 #include "runtime/process_output.h"
 #include "runtime/relink.h"
 #include "runtime/snapshot_hooks.h"
-#include "runtime/snapshot_hooks.h"
 #include "runtime/v8_process.h"
 #include "v8-exception.h"
 #include "v8-function.h"
@@ -134,8 +133,6 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromVerifiedSnapshot(
   runtime->startup_data_ = {snapshot.blob().data(), static_cast<int>(snapshot.blob().size())};
   RETURN_IF_ERROR(runtime->CreateIsolate(&runtime->startup_data_, need, config));
   RETURN_IF_ERROR(runtime->AdoptSnapshotModules(snapshot.sidecar()));
-  RETURN_IF_ERROR(AfterSnapshotLoad(runtime->isolate_, runtime->context_, snapshot.sidecar(),
-                                    &ModuleMap::DisplayName));
   RETURN_IF_ERROR(AfterSnapshotLoad(runtime->isolate_, runtime->context_, snapshot.sidecar(),
                                     &ModuleMap::DisplayName));
   return runtime;
