@@ -283,8 +283,8 @@ std::optional<EncodingProblem> CheckUtf8(absl::string_view bytes, const std::str
     }
     if (!valid) {
       return EncodingProblem{
-          absl::StrCat("is not valid UTF-8: byte 0x", absl::Hex(c, absl::kZeroPad2), " at ",
-                       shown, ":", line, ":", i - line_start + 1,
+          absl::StrCat("is not valid UTF-8: byte 0x", absl::Hex(c, absl::kZeroPad2), " at ", shown,
+                       ":", line, ":", i - line_start + 1,
                        " (column in bytes) starts no UTF-8 character; the file is probably in a "
                        "legacy encoding such as Latin-1 or Windows-1252"),
           "WINDOWS-1252"};
@@ -735,8 +735,8 @@ class ManifestChecker {
                            " ", encoding->message),
               absl::StrCat("sources must be UTF-8 (a UTF-8 byte-order mark is fine): convert it, "
                            "for example: iconv -f ",
-                           encoding->from, " -t UTF-8 '", source.resolved_path, "' > x.js && mv x.js '",
-                           source.resolved_path, "'"));
+                           encoding->from, " -t UTF-8 '", source.resolved_path,
+                           "' > x.js && mv x.js '", source.resolved_path, "'"));
         } else {
           source.contents = *std::move(contents);
         }

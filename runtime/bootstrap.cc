@@ -72,10 +72,9 @@ std::vector<int> TopLevelAwaitLines(const std::string& source) {
     }
   };
   auto regex_allowed = [&] {
-    static const std::set<std::string> kWords = {"return", "typeof", "instanceof", "in", "of",
-                                                  "new",    "delete", "void",       "throw",
-                                                  "case",   "do",     "else",       "yield",
-                                                  "await"};
+    static const std::set<std::string> kWords = {"return", "typeof", "instanceof", "in",    "of",
+                                                 "new",    "delete", "void",       "throw", "case",
+                                                 "do",     "else",   "yield",      "await"};
     if (previous.empty()) return true;
     if (kWords.count(previous) != 0) return true;
     char c = previous.back();
@@ -148,9 +147,9 @@ std::vector<int> TopLevelAwaitLines(const std::string& source) {
     if (absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' ||
         static_cast<unsigned char>(c) >= 0x80) {
       size_t start = i;
-      while (i < n && (absl::ascii_isalnum(static_cast<unsigned char>(source[i])) ||
-                       source[i] == '_' || source[i] == '$' ||
-                       static_cast<unsigned char>(source[i]) >= 0x80)) {
+      while (i < n &&
+             (absl::ascii_isalnum(static_cast<unsigned char>(source[i])) || source[i] == '_' ||
+              source[i] == '$' || static_cast<unsigned char>(source[i]) >= 0x80)) {
         ++i;
       }
       std::string word = source.substr(start, i - start);
@@ -183,8 +182,8 @@ std::vector<int> TopLevelAwaitLines(const std::string& source) {
     } else if (c == '{') {
       static const std::set<std::string> kBlockHeads = {"if",    "for",  "while", "switch",
                                                         "catch", "with", ""};
-      bool body = previous == "=>" ||
-                  (previous == ")" && kBlockHeads.count(last_paren_opener) == 0);
+      bool body =
+          previous == "=>" || (previous == ")" && kBlockHeads.count(last_paren_opener) == 0);
       open.push_back(body ? 'f' : '{');
       if (body) ++functions;
     } else if (c == '}' || c == ']') {
@@ -235,21 +234,23 @@ std::string ExplainUnavailableModule(const std::vector<LoadedExtension>& extensi
     if (!seen.insert(dep).second) continue;
     if (dep == importer->name) cycle = true;
     auto it = by_name.find(dep);
-    if (it != by_name.end()) todo.insert(todo.end(), it->second->deps.begin(), it->second->deps.end());
+    if (it != by_name.end())
+      todo.insert(todo.end(), it->second->deps.begin(), it->second->deps.end());
   }
-  std::string declared = absl::StrCat("'", name, "' belongs to extension '", target->name,
-                                      "', declared at ", at(*target), ", after extension '",
-                                      importer->name, "' (", at(*importer),
-                                      "); extensions are evaluated in manifest order, so it "
-                                      "does not exist yet when '", importer->name, "' runs");
+  std::string declared =
+      absl::StrCat("'", name, "' belongs to extension '", target->name, "', declared at ",
+                   at(*target), ", after extension '", importer->name, "' (", at(*importer),
+                   "); extensions are evaluated in manifest order, so it "
+                   "does not exist yet when '",
+                   importer->name, "' runs");
   if (cycle) {
     return absl::StrCat(declared, ", and '", target->name, "' depends on '", importer->name,
                         "', so no order works (a cycle).\n  fix: move what both need into an "
                         "extension listed before both, and make both depend on it");
   }
   return absl::StrCat(declared, ".\n  fix: list extension '", target->name, "' before '",
-                      importer->name, "' in the manifest and add deps: \"", target->name,
-                      "\" to '", importer->name, "'");
+                      importer->name, "' in the manifest and add deps: \"", target->name, "\" to '",
+                      importer->name, "'");
 }
 
 // Gets or creates globalThis[name] as a plain object.
@@ -366,8 +367,8 @@ absl::StatusOr<std::vector<ModuleRecord>> BootstrapContext(
       t_evaluating = Describe(mapper(name), extension.name);
       switch (source.kind) {
         case SourceRecord::CLASSIC:
-          if (absl::Status s = RunClassicScript(isolate, context, name, source.contents,
-                                                       extension.name, mapper);
+          if (absl::Status s =
+                  RunClassicScript(isolate, context, name, source.contents, extension.name, mapper);
               !s.ok()) {
             return s;
           }
@@ -429,8 +430,9 @@ absl::StatusOr<std::vector<ModuleRecord>> BootstrapContext(
           which = absl::StrCat("one of its top-level awaits (lines ", absl::StrJoin(lines, ", "),
                                ") waits on something that never settles");
         } else {
-          which = "a top-level await in it, or in a module it imports, waits on something that "
-                  "never settles";
+          which =
+              "a top-level await in it, or in a module it imports, waits on something that "
+              "never settles";
         }
         return absl::InvalidArgumentError(absl::StrCat(
             where, ": extension module '", name, "' did not finish evaluating: ", which,
@@ -483,6 +485,15 @@ std::string ExtensionOf(const std::string& resource_name) {
   return slash == std::string::npos ? "" : resource_name.substr(4, slash - 4);
 }
 
+// Whether a script belongs to an extension with native ops: v8snap's wrappers around them.
+std::function<bool(const std::string&)> ScriptsOfNativeExtensions(const RuntimeLayout& layout) {
+  std::set<std::string> native;
+  for (const OpRecord& op : layout.layout.ops()) native.insert(op.extension());
+  return [native = std::move(native)](const std::string& name) {
+    return native.count(ExtensionOf(name)) != 0;
+  };
+}
+
 }  // namespace
 
 struct BuildWatch::Rejection {
@@ -503,12 +514,7 @@ BuildWatch::BuildWatch(v8::Isolate* isolate, const ExecutionLimitOptions& limits
     : isolate_(isolate),
       limits_(limits),
       mapper_(SourcePathMapper(extensions)),
-      is_internal_([native = [&layout] {
-        // The scripts of extensions with native ops are v8snap's wrappers around them.
-        std::set<std::string> names;
-        for (const OpRecord& op : layout.layout.ops()) names.insert(op.extension());
-        return names;
-      }()](const std::string& name) { return native.count(ExtensionOf(name)) != 0; }),
+      is_internal_(ScriptsOfNativeExtensions(layout)),
       internal_scripts_(is_internal_) {
   if (limits.max_heap_mb != 0) {
     // The isolate has its heap now: later isolates of this process get V8's default again.
@@ -549,8 +555,8 @@ void BuildWatch::OnPromiseReject(v8::PromiseRejectMessage message) {
   auto rejection = std::make_unique<Rejection>();
   rejection->promise.Reset(isolate, promise);
   v8::Local<v8::Value> reason = message.GetValue();
-  rejection->reason.Reset(isolate, reason.IsEmpty() ? v8::Undefined(isolate).As<v8::Value>()
-                                                    : reason);
+  rejection->reason.Reset(isolate,
+                          reason.IsEmpty() ? v8::Undefined(isolate).As<v8::Value>() : reason);
   // Where the rejection happens: what a value that is not an Error (Promise.reject(1)) is
   // located by; an Error carries its own stack.
   v8::Local<v8::StackTrace> trace = v8::StackTrace::CurrentStackTrace(isolate, 10);
@@ -560,8 +566,8 @@ void BuildWatch::OnPromiseReject(v8::PromiseRejectMessage message) {
     v8::String::Utf8Value script(isolate, frame->GetScriptName());
     v8::String::Utf8Value function(isolate, frame->GetFunctionName());
     std::string raw = *script == nullptr ? "" : *script;
-    std::string place = absl::StrCat(self->mapper_(raw), ":", frame->GetLineNumber(), ":",
-                                     frame->GetColumn());
+    std::string place =
+        absl::StrCat(self->mapper_(raw), ":", frame->GetLineNumber(), ":", frame->GetColumn());
     if (first.empty()) first = place;
     if (rejection->place.empty() && !self->is_internal_(raw)) {
       rejection->place = place;

@@ -76,8 +76,8 @@ class BuildWatch {
   // constructor. It limits the build, it is not recorded in the sidecar.
   static void LimitHeapOfNextIsolate(const ExecutionLimitOptions& limits);
 
-  BuildWatch(v8::Isolate* isolate, const ExecutionLimitOptions& limits,
-             const RuntimeLayout& layout, const std::vector<LoadedExtension>& extensions);
+  BuildWatch(v8::Isolate* isolate, const ExecutionLimitOptions& limits, const RuntimeLayout& layout,
+             const std::vector<LoadedExtension>& extensions);
   ~BuildWatch();
   BuildWatch(const BuildWatch&) = delete;
   BuildWatch& operator=(const BuildWatch&) = delete;

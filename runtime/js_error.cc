@@ -154,8 +154,8 @@ std::string PlainInspect(v8::Isolate* isolate, v8::Local<v8::Context> context,
   }
   if (value->IsNativeError()) {
     v8::Local<v8::Value> stack;
-    if (nested && object->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack"))
-                      .ToLocal(&stack) &&
+    if (nested &&
+        object->Get(context, v8::String::NewFromUtf8Literal(isolate, "stack")).ToLocal(&stack) &&
         stack->IsString()) {
       return absl::StrCat("[", ToUtf8(isolate, value), "]");
     }
@@ -177,8 +177,7 @@ std::string PlainInspect(v8::Isolate* isolate, v8::Local<v8::Context> context,
   v8::Local<v8::Array> keys;
   if (!object
            ->GetPropertyNames(context, v8::KeyCollectionMode::kOwnOnly,
-                              v8::PropertyFilter::ONLY_ENUMERABLE,
-                              v8::IndexFilter::kIncludeIndices,
+                              v8::PropertyFilter::ONLY_ENUMERABLE, v8::IndexFilter::kIncludeIndices,
                               v8::KeyConversionMode::kConvertToString)
            .ToLocal(&keys) ||
       keys->Length() == 0) {
@@ -287,8 +286,7 @@ std::string InspectPlainly(v8::Isolate* isolate, v8::Local<v8::Context> context,
   return PlainInspect(isolate, context, value, 0, false);
 }
 
-ScopedInternalScripts::ScopedInternalScripts(std::function<bool(const std::string&)> is_internal)
-    {
+ScopedInternalScripts::ScopedInternalScripts(std::function<bool(const std::string&)> is_internal) {
   t_is_internal = new std::function<bool(const std::string&)>(std::move(is_internal));
 }
 

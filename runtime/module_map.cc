@@ -238,8 +238,8 @@ void ModuleMap::InstallUncaughtInspector() {
     if (v8::Function::New(context, [](const v8::FunctionCallbackInfo<v8::Value>& info) {
           v8::Isolate* isolate = info.GetIsolate();
           if (info[0]->IsNativeError()) return;
-          info.GetReturnValue().Set(V8String(
-              isolate, InspectPlainly(isolate, isolate->GetCurrentContext(), info[0])));
+          info.GetReturnValue().Set(
+              V8String(isolate, InspectPlainly(isolate, isolate->GetCurrentContext(), info[0])));
         }).ToLocal(&plain)) {
       SetUncaughtValueInspector(context, plain);
     }
@@ -473,7 +473,8 @@ bool ModuleMap::ImportDynamically(const std::string& specifier, const std::strin
         "to cannot be serialized by this V8); use a static import";
     // Kept for the builder even when the script catches the rejection: it fails the build.
     if (refused_import_.empty()) {
-      refused_import_ = absl::StrCat("cannot import '", specifier, "' from ", site(), ": ", kReason);
+      refused_import_ =
+          absl::StrCat("cannot import '", specifier, "' from ", site(), ": ", kReason);
     }
     ThrowImportError(false, specifier, site, kReason);
     return false;
