@@ -26,6 +26,10 @@
 namespace v8snap {
 namespace {
 
+// V8 10.2's serializer keeps lengths as int32: one ArrayBuffer, and the whole blob
+// (v8::StartupData::raw_size), hold at most this many bytes.
+constexpr uint64_t kMaxBufferBytes = 2147483647;
+
 using Edge = v8::HeapGraphEdge;
 using Node = v8::HeapGraphNode;
 
@@ -115,8 +119,8 @@ class HeapWalk {
   // "globalThis.fmt: an Intl.NumberFormat" lines, one per object V8 cannot serialize.
   std::vector<std::string> Problems() {
     std::vector<std::string> lines;
-    for (int index : unserializable_) {
-      lines.push_back(absl::StrCat(PathTo(index), ": ", KindOf(index)));
+    for (const auto& [index, kind] : unserializable_) {
+      lines.push_back(absl::StrCat(PathTo(index), ": ", kind.empty() ? KindOf(index) : kind));
     }
     return lines;
   }
@@ -177,6 +181,14 @@ class HeapWalk {
           NameIs(child, foreign_)) {
         native_state = true;
       }
+      // V8 10.2 writes a buffer's length as an int32 and CHECKs that it fits.
+      if (child->GetType() == Node::kNative && child->GetShallowSize() > kMaxBufferBytes &&
+          NameIs(child, array_buffer_data_)) {
+        unserializable_.emplace_back(
+            index, absl::StrCat("an ArrayBuffer of ", child->GetShallowSize(),
+                                " bytes (V8 puts at most 2 GiB - 1 = ", kMaxBufferBytes,
+                                " bytes of one buffer in a snapshot)"));
+      }
       // A captured stack not formatted yet: an array of CallSiteInfo under a private symbol.
       if (edge->GetType() == Edge::kProperty && child->GetType() == Node::kArray &&
           child->GetChildrenCount() > 0 &&
@@ -185,7 +197,7 @@ class HeapWalk {
         unformatted_stack = true;
       }
     }
-    if (native_state) unserializable_.push_back(index);
+    if (native_state) unserializable_.emplace_back(index, "");
     if (unformatted_stack) unformatted_stacks_.push_back(index);
   }
 
@@ -281,6 +293,11 @@ class HeapWalk {
             // proxy's global object, a module's own records. Named only when they lead into
             // a value's insides (a Map's table, a promise's result).
             std::string name = EdgeName(edge);
+            if (name == "buffer" && is_value && inside.empty()) {
+              // A typed array's or DataView's buffer, which JS reads as `.buffer`.
+              absl::StrAppend(&text, ".buffer");
+              break;
+            }
             bool transparent = !is_value || from->GetType() == Node::kClosure ||
                                name == "context" || name == "previous" || name == "global" ||
                                name == "native_context" || name == "extension" ||
@@ -317,7 +334,8 @@ class HeapWalk {
   absl::flat_hash_map<const Node*, int> index_;
   std::vector<const Node*> nodes_;
   std::vector<Visit> visits_;
-  std::vector<int> unserializable_;
+  // With the kind to print, or empty for KindOf's.
+  std::vector<std::pair<int, std::string>> unserializable_;
   std::vector<int> unformatted_stacks_;
 };
 
@@ -390,6 +408,13 @@ absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> 
   while (V8snapPlatform::Current()->RunForegroundTask(isolate)) {
   }
 
+  if (problems.empty() && sidecar.heap_bytes() + sidecar.array_buffer_bytes() > kMaxBufferBytes) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the snapshot would hold ", sidecar.array_buffer_bytes(), " bytes of ArrayBuffers and ",
+        sidecar.heap_bytes(), " bytes of JS heap, more than the 2 GiB - 1 (", kMaxBufferBytes,
+        " bytes) a V8 snapshot blob can hold.\n  fix: keep large data out of the snapshot: "
+        "create or load it at run time"));
+  }
   if (problems.empty()) return absl::OkStatus();
   std::string message = absl::StrCat(
       problems.size(), " object", problems.size() == 1 ? "" : "s",

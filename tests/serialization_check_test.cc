@@ -130,6 +130,23 @@ TEST_F(SerializationCheckTest, AllOfThemAreNamedAtOnce) {
   EXPECT_THAT(r.err, HasSubstr("\n  globalThis.c[0]: an Intl.PluralRules"));
 }
 
+// V8 10.2 CHECKs that a buffer's length fits an int32 (`buffer.byte_length() <= int32 max`),
+// and a blob's size is an int. Calloc'ed, so the 2 GiB cost no memory until written.
+TEST_F(SerializationCheckTest, ArrayBuffersV8CannotWriteAreRefusedAtBuildTime) {
+  ToolResult one = Build("globalThis.view = new Uint8Array(new ArrayBuffer(2 ** 31), 8);\n");
+  EXPECT_EQ(one.exit_code, 1) << one.err;
+  EXPECT_THAT(one.err, HasSubstr("\n  globalThis.view.buffer: an ArrayBuffer of 2147483648 bytes "
+                                 "(V8 puts at most 2 GiB - 1 = 2147483647 bytes of one buffer in "
+                                 "a snapshot)"));
+  EXPECT_THAT(one.err, Not(HasSubstr("Check failed")));
+  ToolResult total = Build("globalThis.big = new ArrayBuffer(2 ** 31 - 1);\n");
+  EXPECT_EQ(total.exit_code, 1) << total.err;
+  EXPECT_THAT(total.err, HasSubstr("more than the 2 GiB - 1 (2147483647 bytes) a V8 snapshot "
+                                   "blob can hold"));
+  EXPECT_THAT(total.err, HasSubstr("fix: keep large data out of the snapshot"));
+  EXPECT_FALSE(BlobWritten());
+}
+
 // What is not reachable when the build ends is not in the snapshot: using Intl while building
 // is fine, and so are V8's own ICU caches behind toLocaleString and localeCompare.
 TEST_F(SerializationCheckTest, IntlUsedButNotKeptBuildsAndRuns) {
