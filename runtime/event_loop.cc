@@ -1,11 +1,11 @@
 // The event loop: libuv for timers, the worker pool and I/O; V8 for microtasks and platform tasks.
 #include "runtime/event_loop.h"
 
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
-#include "libplatform/libplatform.h"
 #include "runtime/isolate_slots.h"
 #include "v8-exception.h"
 #include "v8-microtask-queue.h"
@@ -38,15 +38,65 @@ EventLoop* EventLoop::FromIsolate(v8::Isolate* isolate) {
 }
 
 void EventLoop::Attach(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                       v8::Platform* platform, ScriptNameMapper mapper) {
+                       V8snapPlatform* platform, ScriptNameMapper mapper) {
   isolate_ = isolate;
   platform_ = platform;
+  if (platform_ != nullptr) {
+    if (int error = uv_async_init(&loop_, &task_posted_,
+                                  [](uv_async_t* handle) {
+                                    static_cast<EventLoop*>(handle->data)
+                                        ->ScheduleDelayedTaskWakeUp();
+                                  });
+        error != 0) {
+      // Like uv_loop_init, only fails when the process is out of file descriptors.
+      std::fprintf(stderr, "v8snap: cannot create the event loop's wake-up: %s\n",
+                   uv_strerror(error));
+      std::abort();
+    }
+    task_posted_.data = this;
+    uv_unref(reinterpret_cast<uv_handle_t*>(&task_posted_));
+    uv_timer_init(&loop_, &delayed_task_timer_);
+    delayed_task_timer_.data = this;
+    uv_unref(reinterpret_cast<uv_handle_t*>(&delayed_task_timer_));
+    platform_->SetTaskPostedCallback(isolate, &EventLoop::OnTaskPosted, this);
+  }
   context_.Reset(isolate, context);
   mapper_ = std::move(mapper);
   isolate->SetPromiseRejectCallback(PromiseRejectCallback);
   // Exceptions thrown by microtasks that are plain functions (queueMicrotask) reach no
   // TryCatch; V8 reports them to message listeners, and here they become uncaught errors.
   isolate->AddMessageListenerWithErrorLevel(MessageListener, v8::Isolate::kMessageError);
+}
+
+void EventLoop::OnTaskPosted(void* data, double delay_in_seconds) {
+  auto* loop = static_cast<EventLoop*>(data);
+  if (delay_in_seconds > 0) {
+    std::lock_guard<std::mutex> lock(loop->posted_mutex_);
+    loop->posted_due_.push_back(loop->platform_->MonotonicallyIncreasingTime() + delay_in_seconds);
+  }
+  // Wakes a uv_run that is waiting (thread-safe; several sends before the loop looks are one).
+  uv_async_send(&loop->task_posted_);
+}
+
+void EventLoop::ScheduleDelayedTaskWakeUp() {
+  {
+    std::lock_guard<std::mutex> lock(posted_mutex_);
+    for (double due : posted_due_) delayed_due_.push(due);
+    posted_due_.clear();
+  }
+  const double now = platform_->MonotonicallyIncreasingTime();
+  while (!delayed_due_.empty() && delayed_due_.top() <= now) delayed_due_.pop();
+  if (delayed_due_.empty()) {
+    uv_timer_stop(&delayed_task_timer_);
+    return;
+  }
+  // One millisecond more: libuv counts from the start of its current iteration, so the timer
+  // could fire just before the task is due, and then nothing would wake the loop again.
+  const auto delay_ms = static_cast<uint64_t>(std::ceil((delayed_due_.top() - now) * 1000)) + 1;
+  uv_timer_start(
+      &delayed_task_timer_,
+      [](uv_timer_t* timer) { static_cast<EventLoop*>(timer->data)->ScheduleDelayedTaskWakeUp(); },
+      delay_ms, 0);
 }
 
 void EventLoop::MessageListener(v8::Local<v8::Message> message, v8::Local<v8::Value> exception) {
@@ -143,9 +193,19 @@ absl::Status EventLoop::Run() {
     if (!error_.ok()) break;
     // Foreground tasks V8 posted (finalization callbacks, wasm compilation results); each may
     // queue microtasks, so drain again before anything else runs.
-    if (v8::platform::PumpMessageLoop(platform_, isolate_)) continue;
-    if (!uv_loop_alive(&loop_)) break;
+    if (platform_ != nullptr && platform_->RunForegroundTask(isolate_)) continue;
+    if (uv_loop_alive(&loop_)) {
+      uv_run(&loop_, UV_RUN_ONCE);  // sleeps until a handle, a request or V8's post wakes it
+      continue;
+    }
+    // Nothing of the loop's own is left, but V8 may still be working for this isolate on its
+    // worker threads (async WebAssembly compilation) and will post a task with the result:
+    // stopping now would leave its promise pending forever. Sleep until V8 posts; a post made
+    // since the last RunForegroundTask is already waiting in task_posted_.
+    if (platform_ == nullptr || !isolate_->HasPendingBackgroundTasks()) break;
+    uv_ref(reinterpret_cast<uv_handle_t*>(&task_posted_));
     uv_run(&loop_, UV_RUN_ONCE);
+    uv_unref(reinterpret_cast<uv_handle_t*>(&task_posted_));
   }
   // Reported once: a later Run (an embedder's next script) goes on with what is still pending.
   absl::Status error = std::move(error_);
@@ -161,6 +221,8 @@ void EventLoop::Stop(absl::Status reason) {
 void EventLoop::Close() {
   if (closed_) return;
   closing_ = true;
+  // First, so that no thread sends to task_posted_ once it is closed.
+  if (platform_ != nullptr) platform_->SetTaskPostedCallback(isolate_, nullptr, nullptr);
   for (uv_work_t* work : in_flight_) uv_cancel(reinterpret_cast<uv_req_t*>(work));
   // Handles whose owners did not close them; their memory stays the owners' to free.
   uv_walk(

@@ -16,7 +16,10 @@
 
 #include <uv.h>
 
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <queue>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -26,10 +29,10 @@
 #include "absl/status/status.h"
 #include "runtime/js_error.h"
 #include "runtime/permissions.h"
+#include "runtime/v8snap_platform.h"
 #include "v8-context.h"
 #include "v8-isolate.h"
 #include "v8-persistent-handle.h"
-#include "v8-platform.h"
 #include "v8-promise.h"
 
 namespace v8snap {
@@ -43,9 +46,10 @@ class EventLoop {
   EventLoop& operator=(const EventLoop&) = delete;
 
   // Binds the loop to the context whose JS it runs and installs the isolate's promise-reject
-  // callback and message listener. `platform` is pumped for V8's foreground tasks; `mapper`
-  // names scripts in uncaught-error messages.
-  void Attach(v8::Isolate* isolate, v8::Local<v8::Context> context, v8::Platform* platform,
+  // callback and message listener. `platform` runs V8's foreground tasks for the isolate and
+  // wakes the loop when one is posted from another thread; `mapper` names scripts in
+  // uncaught-error messages.
+  void Attach(v8::Isolate* isolate, v8::Local<v8::Context> context, V8snapPlatform* platform,
               ScriptNameMapper mapper);
 
   uv_loop_t* uv_loop() { return &loop_; }
@@ -53,7 +57,10 @@ class EventLoop {
 
   // Turns until nothing can happen any more: microtasks, then V8 platform tasks, then one libuv
   // iteration (timers due, finished async ops), again and again until no microtask, platform
-  // task, libuv handle or request remains. Returns the first uncaught exception or unhandled
+  // task, libuv handle or request remains, and V8 has no background work that will post a
+  // task back (async WebAssembly compilation): the loop sleeps until then, never spins. V8's
+  // delayed tasks run when due while the loop is alive, but do not keep it alive (as in
+  // Node). Returns the first uncaught exception or unhandled
   // rejection as kAborted with the formatted JS error; the loop then stops where it was (a
   // later Run goes on from there). Call inside an Isolate::Scope.
   absl::Status Run();
@@ -95,12 +102,26 @@ class EventLoop {
   static void MessageListener(v8::Local<v8::Message> message, v8::Local<v8::Value> exception);
   static EventLoop* FromIsolate(v8::Isolate* isolate);
   void CheckUnhandledRejections();
+  // V8snapPlatform::TaskPostedCallback: any thread.
+  static void OnTaskPosted(void* data, double delay_in_seconds);
+  // On the loop's thread: arms delayed_task_timer_ for the earliest delayed task still ahead.
+  void ScheduleDelayedTaskWakeUp();
 
   uv_loop_t loop_;
   bool closed_ = false;
   bool closing_ = false;
   v8::Isolate* isolate_ = nullptr;
-  v8::Platform* platform_ = nullptr;
+  V8snapPlatform* platform_ = nullptr;
+  // Sent by the platform when V8 posts a task for the isolate. Unreferenced: only V8's pending
+  // background work keeps the loop alive (Run refs it while waiting for that work).
+  uv_async_t task_posted_;
+  // Wakes the loop when V8's earliest delayed task is due; unreferenced like task_posted_.
+  uv_timer_t delayed_task_timer_;
+  // When V8's delayed tasks are due (platform monotonic seconds): posted_due_ from posting
+  // threads (under posted_mutex_), moved into delayed_due_ (loop thread, earliest first).
+  std::mutex posted_mutex_;
+  std::vector<double> posted_due_;
+  std::priority_queue<double, std::vector<double>, std::greater<double>> delayed_due_;
   v8::Global<v8::Context> context_;
   ScriptNameMapper mapper_;
   absl::Status error_;

@@ -13,8 +13,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "libplatform/libplatform.h"
 #include "runtime/shared_read_only_heap.h"
+#include "runtime/v8snap_platform.h"
 #include "v8-initialization.h"
 
 namespace v8snap {
@@ -25,15 +25,20 @@ std::mutex& InitMutex() {
   return *mutex;
 }
 
-// Kept for the life of the process: V8 may call into the platform until exit.
-std::unique_ptr<v8::Platform>& PlatformSlot() {
-  static auto* platform = new std::unique_ptr<v8::Platform>();
-  return *platform;
+// Set once V8 runs (the platform lives until exit: V8 may call into it until then).
+V8snapPlatform*& PlatformSlot() {
+  static V8snapPlatform* platform = nullptr;
+  return platform;
 }
 
 std::vector<std::string>& InitializedFlags() {
   static auto* flags = new std::vector<std::string>();
   return *flags;
+}
+
+std::string DescribeClock(std::optional<double> fixed_clock_ms) {
+  return fixed_clock_ms.has_value() ? absl::StrCat("a wall clock fixed at ", *fixed_clock_ms, " ms")
+                                    : "the real wall clock";
 }
 
 // Runs `probe` with the process's stdout and stderr going to a temporary file and returns what
@@ -142,13 +147,20 @@ void V8Process::PrintFlagHelp() {
   std::fflush(stdout);
 }
 
-absl::Status V8Process::Initialize(const std::vector<std::string>& flags) {
+absl::Status V8Process::Initialize(const std::vector<std::string>& flags,
+                                   std::optional<double> fixed_clock_ms) {
   std::lock_guard<std::mutex> lock(InitMutex());
   if (PlatformSlot() != nullptr) {
     if (flags != InitializedFlags()) {
       return absl::FailedPreconditionError(
           absl::StrCat("V8 is already running with flags [", absl::StrJoin(InitializedFlags(), " "),
                        "]; it cannot be re-initialized with [", absl::StrJoin(flags, " "), "]"));
+    }
+    if (fixed_clock_ms != PlatformSlot()->fixed_clock_ms()) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "V8 is already running with ", DescribeClock(PlatformSlot()->fixed_clock_ms()),
+          "; it cannot be re-initialized with ", DescribeClock(fixed_clock_ms),
+          " (a process either builds snapshots or runs them)"));
     }
     return absl::OkStatus();
   }
@@ -157,18 +169,19 @@ absl::Status V8Process::Initialize(const std::vector<std::string>& flags) {
   InitializedFlags() = flags;
   // The seed a rehashable snapshot gives the shared read-only heap it creates.
   SharedReadOnlyHeap::SetProcessHashSeed(HashSeedFromFlags(flags));
-  // 2. Platform: worker threads for GC and compilation (one thread is enough on small machines).
-  PlatformSlot() = v8::platform::NewDefaultPlatform();
-  v8::V8::InitializePlatform(PlatformSlot().get());
+  // 2. Platform: worker threads for GC and compilation, task runners that wake event loops,
+  // and the wall clock (fixed while building: Date.now() must not change the blob).
+  PlatformSlot() = V8snapPlatform::Start(fixed_clock_ms);
+  v8::V8::InitializePlatform(PlatformSlot());
   // 3. V8 itself. ICU data is compiled into libnode, so no InitializeICU call is needed.
   v8::V8::Initialize();
   return absl::OkStatus();
 }
 
-v8::Platform* V8Process::platform() { return PlatformSlot().get(); }
+V8snapPlatform* V8Process::platform() { return PlatformSlot(); }
 
 void V8Process::NotifyIsolateShutdown(v8::Isolate* isolate) {
-  v8::platform::NotifyIsolateShutdown(platform(), isolate);
+  platform()->NotifyIsolateShutdown(isolate);
 }
 
 std::string V8Process::LinkedV8Version() { return v8::V8::GetVersion(); }

@@ -3,6 +3,7 @@
 #ifndef V8SNAP_RUNTIME_V8_PROCESS_H_
 #define V8SNAP_RUNTIME_V8_PROCESS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -10,10 +11,11 @@
 
 namespace v8 {
 class Isolate;
-class Platform;
 }  // namespace v8
 
 namespace v8snap {
+
+class V8snapPlatform;
 
 class V8Process {
  public:
@@ -21,7 +23,10 @@ class V8Process {
   // user must have passed CheckFlags first (BuildSnapshot checks its extra flags); the runtime's
   // own are fixed, so a start-up does not pay for checking them. A later call with other flags
   // fails (kFailedPrecondition): V8's flags are process-wide and frozen once isolates run.
-  static absl::Status Initialize(const std::vector<std::string>& flags);
+  // `fixed_clock_ms` (the builder's BuildClock) fixes V8's wall clock for the whole process;
+  // the same rule holds for it.
+  static absl::Status Initialize(const std::vector<std::string>& flags,
+                                 std::optional<double> fixed_clock_ms = std::nullopt);
 
   // Before V8 starts: OK, or kInvalidArgument naming each flag V8 does not know, or whose value
   // it cannot parse (V8's own reason quoted), and saying that `--help` among V8's flags lists
@@ -34,8 +39,8 @@ class V8Process {
   static bool AsksForFlagHelp(const std::vector<std::string>& flags);
   static void PrintFlagHelp();
 
-  // The platform, for pumping its message loop (nullptr before Initialize).
-  static v8::Platform* platform();
+  // The platform, for running and waiting for V8's tasks (nullptr before Initialize).
+  static V8snapPlatform* platform();
 
   // Drops `isolate`'s task queues from the platform; call it right before Isolate::Dispose.
   // Its own function so that ThreadSanitizer reports about it can be told apart: the platform's
