@@ -12,6 +12,7 @@
 #include "format/atomic_file.h"
 #include "format/snapshot_files.h"
 #include "runtime/bootstrap.h"
+#include "runtime/build_clock.h"
 #include "runtime/execution_limits.h"
 #include "runtime/v8_process.h"
 #include "snapshot_builder/snapshot_builder.h"
@@ -29,6 +30,8 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
           " --manifest m.textproto --out snap.bin --code-cache=keep --verbose\n\n"
           "Writes OUT and OUT.sidecar.pb, each atomically: a failed build leaves the previous "
           "pair.\n"
+          "The clock JS reads while building is fixed, so builds are byte-identical: "
+          "SOURCE_DATE_EPOCH (seconds) when set, else 2000-01-01T00:00:00Z.\n"
           "Exit codes: 0 built, 1 build failed (message on stderr), 2 usage error."),
       tool);
   AddVersionFlag(app, tool);
@@ -120,6 +123,12 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
                  absl::InvalidArgumentError(
                      absl::StrCat("--v8-flags: ", flags.message(), "\n  fix: correct or drop it; `",
                                   tool, " --v8-flags=--help` lists the flags this V8 knows.")));
+    return kExitUsage;
+  }
+
+  // A bad SOURCE_DATE_EPOCH is the caller's mistake, like a bad flag.
+  if (absl::StatusOr<BuildClock> clock = BuildClockFromEnvironment(); !clock.ok()) {
+    PrintErrorAs(error_format, tool, clock.status());
     return kExitUsage;
   }
 

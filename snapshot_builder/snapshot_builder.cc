@@ -18,6 +18,7 @@
 #include "format/v8_blob_header.h"
 #include "format/version.h"
 #include "runtime/bootstrap.h"
+#include "runtime/build_clock.h"
 #include "runtime/js_error.h"
 #include "runtime/module_map.h"
 #include "runtime/shared_read_only_heap.h"
@@ -324,7 +325,9 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   RETURN_IF_ERROR(BuildTimeGlobals::CheckFlagsTakeEffectWhileBuilding(options.extra_v8_flags));
   std::vector<std::string> flags = DeterministicV8Flags();
   flags.insert(flags.end(), options.extra_v8_flags.begin(), options.extra_v8_flags.end());
-  RETURN_IF_ERROR(V8Process::Initialize(flags));
+  // The wall clock JS reads while building is fixed (docs/snapshotting.md).
+  ASSIGN_OR_RETURN(BuildClock clock, BuildClockFromEnvironment());
+  RETURN_IF_ERROR(V8Process::Initialize(flags, clock.unix_ms()));
 
   if (options.verbose) {
     std::fprintf(stderr, "building %s from %s (%zu extensions, %zu ops)\n",
@@ -332,6 +335,9 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
                  manifest.extensions.size(), layout.ops.size());
   }
   Sidecar sidecar = DescribeBuild(options, manifest, layout, flags, registry);
+  sidecar.set_build_clock_unix_seconds(clock.unix_seconds);
+  sidecar.set_build_clock_source(clock.from_source_date_epoch ? "SOURCE_DATE_EPOCH" : "default");
+  if (options.verbose) std::fprintf(stderr, "%s\n", DescribeBuildClock(clock).c_str());
   ASSIGN_OR_RETURN(std::string blob, CreateBlob(options, manifest, layout, sidecar));
   ASSIGN_OR_RETURN(V8BlobHeader header, ParseV8BlobHeader(blob));
   if (!header.rehashable && options.require_rehashable) {
