@@ -66,7 +66,7 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
                "(V8 10.2 cannot rehash ES modules; see docs/reliability.md)");
   std::string max_heap_mb, timeout_ms;
   app.add_option("--timeout-ms", timeout_ms,
-                 absl::StrCat("Stop the build's JS (extensions, warm-up) after this many "
+                 absl::StrCat("Stop the build's JS (extensions, warm-up, hooks) after this many "
                               "milliseconds (0 to ",
                               kMaxTimeoutMs,
                               "; 0: no limit) with an error naming the file being evaluated "

@@ -1,6 +1,7 @@
 // End to end: what snapshot_builder prints when the JS it evaluates goes wrong (docs/
 // snapshotting.md, "Errors while building"): the cause, the user's file:line and the fix, exit 1,
 // never a hang and never a blob.
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -205,11 +206,16 @@ TEST_F(BuildErrorsTest, TimeoutAndHeapLimitStopTheBuildNamingTheFile) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("while evaluating " + tmp_.path() + "/app.js (extension 'app')"));
 
-  r = BuildScript("const all = [];\nfor (;;) all.push({n: all.length});\n", true,
-                  {"--max-heap-mb=32"});
+  // About 100 MiB of objects, dropped before the end: builds without the limit, not within 32.
+  const std::string allocates =
+      "globalThis.all = [];\nfor (let i = 0; i < 2e6; i++) globalThis.all.push({i});\n"
+      "globalThis.all = null;\n";
+  EXPECT_EQ(BuildScript(allocates).exit_code, 0);
+  r = BuildScript(allocates, true, {"--max-heap-mb=32"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("32 MiB heap limit (--max-heap-mb)"));
   EXPECT_THAT(r.err, HasSubstr("while evaluating " + tmp_.path() + "/app.js (extension 'app')"));
+  std::remove(out().c_str());
   EXPECT_FALSE(BlobWritten());
 
   tmp_.Write("warm.js", "for (;;) {}\n");
