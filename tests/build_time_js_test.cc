@@ -191,6 +191,46 @@ export const price = (n) => formatter.format(n);
   EXPECT_EQ(r.out, "€1,234.50\n");
 }
 
+TEST_F(BuildTimeJsTest, TheWarmUpScriptIsPartOfTheBuildAndMayRegisterCallbacks) {
+  std::string warmup = tmp_.Write(
+      "warmup.js",
+      "globalThis.log.push(`warm-up: isBuilding ${v8snap.snapshot.isBuilding()}`);\n"
+      "v8snap.snapshot.onSerialize(() => globalThis.log.push('serialize from the warm-up'));\n"
+      "v8snap.snapshot.onDeserialize(() => globalThis.log.push('deserialize from the "
+      "warm-up'));\n");
+  ToolResult build = Build(
+      "globalThis.log = [];\nv8snap.snapshot.onSerialize(() => "
+      "globalThis.log.push('serialize from the module'));\n",
+      {"--warmup", warmup, "--code-cache=keep"});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  ToolResult r = Run("console.log(globalThis.log.join('\\n'));");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "warm-up: isBuilding true\nserialize from the module\nserialize from the warm-up\n"
+            "deserialize from the warm-up\n");
+}
+
+TEST(BuildTimeJsNoCoreTest, WithoutTheCoreExtensionTheBuiltInsAreStillRedoneAfterALoad) {
+  // No core extension: no v8snap.snapshot, but what the build did to a late built-in holds.
+  TempDir tmp;
+  std::string manifest =
+      tmp.Write("m.textproto", "name: \"nocore\"\nextension { name: \"app\" js: \"app.js\" }\n");
+  tmp.Write("app.js",
+            "Array.prototype.at = function () { return 'mine'; };\nError.stackTraceLimit = 1;\n");
+  ToolResult build =
+      RunTool("snapshot_builder", {"--manifest", manifest, "--out", tmp.path() + "/s.bin"});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  // No console either: the script reports through its uncaught error.
+  std::string script =
+      tmp.Write("main.js",
+                "throw new Error([[1].at(0), Error.stackTraceLimit, typeof v8snap.snapshot,\n"
+                "  Object.keys(v8snap.core)].join(' '));\n");
+  ToolResult r = RunTool("snapshot_run",
+                         {"--snapshot", tmp.path() + "/s.bin", "--manifest", manifest, script});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("Uncaught Error: mine 1 undefined ops\n"));
+}
+
 // --- Error.stackTraceLimit (item 2): as from source, whatever the build did to it ---
 
 TEST(BuildTimeJsDefaultSnapshotTest, ErrorStackTraceLimitIsAsFromSource) {
