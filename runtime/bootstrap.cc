@@ -48,13 +48,13 @@ absl::Status Terminated(const std::string& shown, const std::string& extension) 
   return absl::AbortedError(absl::StrCat(kTerminatedWhile, Describe(shown, extension)));
 }
 
-// The lines of `source`'s top-level awaits (`await` and `for await` outside every function
-// body), found by a scan that skips comments, strings, template literals and regular
+// The line and column (in bytes) of `source`'s top-level awaits (`await` and `for await` outside
+// every function body), found by a scan that skips comments, strings, template literals and regular
 // expressions. V8 10.2 has no API that says where a module's evaluation is suspended
 // (Module::GetStalledTopLevelAwaitMessage came later), so a module that never finished names
 // these lines: one of them is the await that never settled.
-std::vector<int> TopLevelAwaitLines(const std::string& source) {
-  std::vector<int> lines;
+std::vector<std::pair<int, int>> TopLevelAwaits(const std::string& source) {
+  std::vector<std::pair<int, int>> lines;
   // What each open bracket is: a function body ('f'), a template substitution ('$'), another
   // brace or bracket ('{', '[', '('). An arrow function without braces ('a') lasts until a
   // comma, semicolon or closing bracket at its own level.
@@ -153,7 +153,11 @@ std::vector<int> TopLevelAwaitLines(const std::string& source) {
         ++i;
       }
       std::string word = source.substr(start, i - start);
-      if (word == "await" && functions == 0 && previous != ".") lines.push_back(line);
+      if (word == "await" && functions == 0 && previous != ".") {
+        size_t newline = start == 0 ? std::string::npos : source.rfind('\n', start - 1);
+        int column = static_cast<int>(start - (newline == std::string::npos ? 0 : newline + 1)) + 1;
+        lines.emplace_back(line, column);
+      }
       previous = word;
       continue;
     }
@@ -419,14 +423,17 @@ absl::StatusOr<std::vector<ModuleRecord>> BootstrapContext(
         for (const LoadedSource& s : extension.sources) {
           if (SourceSpecifier(extension.name, s) == name) source = &s;
         }
-        std::vector<int> lines =
-            source == nullptr ? std::vector<int>() : TopLevelAwaitLines(source->contents);
+        std::vector<std::pair<int, int>> awaits = source == nullptr
+                                                      ? std::vector<std::pair<int, int>>()
+                                                      : TopLevelAwaits(source->contents);
         std::string where = mapper(name);
         std::string which;
-        if (lines.size() == 1) {
-          where = absl::StrCat(where, ":", lines[0]);
-          which = "its top-level await at this line waits on something that never settles";
-        } else if (!lines.empty()) {
+        if (awaits.size() == 1) {
+          where = absl::StrCat(where, ":", awaits[0].first, ":", awaits[0].second);
+          which = "its top-level await here waits on something that never settles";
+        } else if (!awaits.empty()) {
+          std::vector<int> lines;
+          for (const auto& [line, column] : awaits) lines.push_back(line);
           which = absl::StrCat("one of its top-level awaits (lines ", absl::StrJoin(lines, ", "),
                                ") waits on something that never settles");
         } else {

@@ -300,12 +300,13 @@ TEST_F(BuildErrorsTest, TopLevelAwaitThatNeverSettlesNamesTheLine) {
                                "evaluating: one of its top-level awaits (lines 3, 5) waits on "
                                "something that never settles"));
 
-  r = BuildModule("function later() {\n  return new Promise(() => {});\n}\n\nawait later();\n");
+  r = BuildModule(
+      "function later() {\n  return new Promise(() => {});\n}\n\nconst v = await later();\n");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("error: " + tmp_.path() +
-                               "/app.js:5: extension module 'ext:app/app.js' did not finish "
-                               "evaluating: its top-level await at this line waits on something "
-                               "that never settles"));
+                               "/app.js:5:11: extension module 'ext:app/app.js' did not finish "
+                               "evaluating: its top-level await here waits on something that "
+                               "never settles"));
   EXPECT_THAT(r.err, HasSubstr("fix: await only work that finishes without timers or I/O"));
   EXPECT_FALSE(BlobWritten());
 }
