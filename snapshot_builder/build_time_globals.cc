@@ -40,6 +40,11 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
   const { apply, ownKeys } = Reflect;
   const { trunc, min } = Math;
   const isFiniteNumber = Number.isFinite;
+  // The shims and placeholders run amid the build's code: globals are looked up now, once.
+  const ObjectConstructor = Object;
+  const StringConstructor = String;
+  const TypeErrorConstructor = TypeError;
+  const ProxyConstructor = Proxy;
   const hasOwnProperty = Object.prototype.hasOwnProperty;
   const arrayPush = Array.prototype.push;
   const ErrorConstructor = Error;
@@ -66,18 +71,19 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
     const length = toIntegerOrInfinity(value);
     return length <= 0 ? 0 : min(length, 2 ** 53 - 1);
   };
-  const toObject = (value, method) => {
+  const requireObjectCoercible = (value, method) => {
     if (value === null || value === undefined) {
-      throw new TypeError(`${method} called on null or undefined`);
+      throw new TypeErrorConstructor(`${method} called on null or undefined`);
     }
-    return Object(value);
+    return value;
   };
+  const toObject = (value, method) => ObjectConstructor(requireObjectCoercible(value, method));
   const requireCallable = (value) => {
     if (typeof value !== "function") {
       const shown = typeof value === "string" ? `"${value}"`
           : value === null || (typeof value !== "object" && typeof value !== "symbol")
-          ? String(value) : typeof value === "symbol" ? "Symbol()" : "#<Object>";
-      throw new TypeError(`${shown} is not a function`);
+          ? StringConstructor(value) : typeof value === "symbol" ? "Symbol()" : "#<Object>";
+      throw new TypeErrorConstructor(`${shown} is not a function`);
     }
     return value;
   };
@@ -146,7 +152,7 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
   };
   const stringShims = {
     at(index) {
-      const string = `${toObject(this, "String.prototype.at")}`;  // ToString
+      const string = `${requireObjectCoercible(this, "String.prototype.at")}`;  // ToString
       const k = relativeIndex(index, string.length);
       return k < 0 || k >= string.length ? undefined : string[k];
     },
@@ -157,8 +163,18 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
     },
   };
 
-  const method = (value) => ({ value, writable: true, enumerable: false, configurable: true });
-  const flag = { value: true, writable: true, enumerable: true, configurable: true };
+  // Descriptors without a prototype: a user's Object.prototype.get must not turn them into
+  // accessor descriptors.
+  const method = (value) =>
+    ({ __proto__: null, value, writable: true, enumerable: false, configurable: true });
+  const flag = { __proto__: null, value: true, writable: true, enumerable: true, configurable: true };
+  const copyDescriptor = (descriptor) => {
+    if (descriptor === undefined) return undefined;
+    const copy = { __proto__: null };
+    const keys = ownKeys(descriptor);
+    for (let i = 0; i < keys.length; i++) copy[keys[i]] = descriptor[keys[i]];
+    return copy;
+  };
 
   // Every property V8 10.2 adds after a load, with what stands in for it while building:
   // [holder, holder's name, key, descriptor installed now (undefined: none), V8's own after a
@@ -190,7 +206,7 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
   // Both are where a build error should lead, whether the use was in a script or a module.
   const placeholder = (target, error) => {
     const fail = apply(bind, generatorThrow, [finishedGenerator, error]);
-    return new Proxy(target, {
+    return new ProxyConstructor(target, {
       apply: fail, construct: fail, defineProperty: fail, deleteProperty: fail, get: fail,
       getOwnPropertyDescriptor: fail, getPrototypeOf: fail, has: fail, isExtensible: fail,
       ownKeys: fail, preventExtensions: fail, set: fail, setPrototypeOf: fail,
@@ -210,7 +226,7 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
       if (saved === undefined) {
         delete ErrorConstructor[key];
       } else {
-        defineProperty(ErrorConstructor, key, saved);
+        defineProperty(ErrorConstructor, key, copyDescriptor(saved));
       }
     }
   };
@@ -252,36 +268,50 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
     const set = function (replacement) {
       defineProperty(globalThis, name, method(replacement));
     };
-    const descriptor = { get, set, enumerable: false, configurable: true };
+    const descriptor = { __proto__: null, get, set, enumerable: false, configurable: true };
     apply(arrayPush, installed, [[globalThis, "globalThis", name, descriptor]]);
   }
   apply(arrayPush, installed, [[ErrorConstructor, "Error", "stackTraceLimit",
                                 getOwnPropertyDescriptor(ErrorConstructor, "stackTraceLimit"),
-                                { value: 10, writable: true, enumerable: true,
+                                { __proto__: null, value: 10, writable: true, enumerable: true,
                                   configurable: true }]]);
   for (const [holder, , key, descriptor] of installed) {
     if (descriptor !== undefined) defineProperty(holder, key, descriptor);
   }
 
-  const sameDescriptor = (a, b) => a !== undefined && b !== undefined &&
-      ownKeys(a).length === ownKeys(b).length &&
-      ownKeys(a).every((key) => apply(hasOwnProperty, b, [key]) && Object.is(a[key], b[key]));
+  const is = Object.is;
+  const sameDescriptor = (a, b) => {
+    if (a === undefined || b === undefined) return false;
+    const keys = ownKeys(a);
+    if (keys.length !== ownKeys(b).length) return false;
+    for (let i = 0; i < keys.length; i++) {
+      if (!apply(hasOwnProperty, b, [keys[i]]) || !is(a[keys[i]], b[keys[i]])) return false;
+    }
+    return true;
+  };
 
+  // finish() runs after the build's code, afterLoad() on the heap that code left: neither uses
+  // anything that code could have changed (iterators, Set, array methods), only what was
+  // captured above.
   const state = {
     building: true,
     serialize: [],
     deserialize: [],
     // What finish() found changed, for afterLoad(): [holder, key, descriptor or undefined].
     redo: [],
-    // Before serializing: what would make a load abort, as "<holder> is ...; " lines (nothing
+    // Before serializing: what would make a load abort, as "<holder> is ..." lines (nothing
     // changed then), else the shims and placeholders are gone, what the build's code did to
     // them is recorded, and the reads of placeholders are returned.
     finish() {
       const problems = [];
-      const seen = new Set();
-      for (const [holder, holderName, key] of installed) {
-        if (!seen.has(holder)) {
-          seen.add(holder);
+      const checked = [];
+      for (let i = 0; i < installed.length; i++) {
+        const entry = installed[i];
+        const holder = entry[0], holderName = entry[1], key = entry[2];
+        let seen = false;
+        for (let j = 0; j < checked.length; j++) seen = seen || checked[j] === holder;
+        if (!seen) {
+          apply(arrayPush, checked, [holder]);
           if (!isExtensible(holder)) {
             apply(arrayPush, problems, [`${holderName} is frozen, sealed or not extensible`]);
           }
@@ -292,11 +322,13 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
         }
       }
       if (problems.length > 0) return { problems };
-      for (const [holder, , key, descriptor, v8Own] of installed) {
+      for (let i = 0; i < installed.length; i++) {
+        const entry = installed[i];
+        const holder = entry[0], key = entry[2], descriptor = entry[3], v8Own = entry[4];
         const current = getOwnPropertyDescriptor(holder, key);
         // Left as installed (or as V8 would install it): V8's own will do after the load.
         if (!sameDescriptor(current, v8Own ?? descriptor)) {
-          apply(arrayPush, this.redo, [[holder, key, current]]);
+          apply(arrayPush, this.redo, [[holder, key, copyDescriptor(current)]]);
         }
         delete holder[key];
       }
@@ -310,7 +342,9 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
     },
     // After a load, before any other JS: the build's changes, redone over V8's own built-ins.
     afterLoad() {
-      for (const [holder, key, descriptor] of this.redo) {
+      const redo = this.redo;
+      for (let i = 0; i < redo.length; i++) {
+        const holder = redo[i][0], key = redo[i][1], descriptor = redo[i][2];
         if (descriptor === undefined) {
           delete holder[key];
         } else {

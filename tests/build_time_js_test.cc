@@ -433,6 +433,26 @@ TEST_F(BuildTimeJsTest, WhatTheBuildDidToALateBuiltinIsWhatTheRunSees) {
       "mine true undefined own hasOwn false function\n");
 }
 
+TEST_F(BuildTimeJsTest, ABuildThatRewiresTheLanguageStillLoads) {
+  // What the build's code may change under v8snap's own build-time JS: iterators, accessors on
+  // Object.prototype that descriptors would inherit, globals the shims use.
+  ToolResult build = Build(
+      "Array.prototype[Symbol.iterator] = function* () { throw new Error('no iterating'); };\n"
+      "Object.defineProperty(Object.prototype, 'get', { value: 1, writable: true });\n"
+      "Set.prototype.add = () => { throw new Error('no sets'); };\n"
+      "globalThis.TypeError = globalThis.Object = globalThis.Proxy = 'gone';\n"
+      "Array.prototype.at = function at() { return 'mine'; };\n"
+      "export const findLast = [1, 2].findLast((x) => x < 2);\n"
+      "export const threw = (() => { try { [].findLast(); } catch (e) { return e.name; } })();\n"
+      "export const kind = typeof WebAssembly;\n");
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  ToolResult r =
+      Run("import { findLast, threw, kind } from 'ext:app/app.js';\n"
+          "console.log(findLast, threw, kind, [1].at(0), typeof Object, typeof [].findLast);\n");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "1 TypeError object mine string function\n");
+}
+
 TEST_F(BuildTimeJsTest, UsingWhatCannotExistWhileBuildingFailsNamingTheLimit) {
   if (LinkedV8Major() != 10) GTEST_SKIP() << "V8 10.2's limit";
   for (const char* use : {"new WebAssembly.Memory({ initial: 1 })", "new SharedArrayBuffer(8)",
