@@ -225,8 +225,9 @@ void AnalyzeHeap(const HeapGraph& graph, const HeapStartPoints& start,
   AddShares(sources, composition->mutable_sources());
 
   // Retaining paths: breadth-first from every start point at once, so each object's path is a
-  // shortest one from the nearest global or export. Hidden classes ("map") are left out: they
-  // link objects by shape, not by ownership.
+  // shortest one from the nearest global or export. Left out: hidden classes ("map") and
+  // prototypes, which link objects by shape and inheritance rather than ownership, and the native
+  // context, through which every function reaches all of V8's built-ins.
   std::vector<int32_t> via_edge(n, -1), root_of(n, -1);
   std::deque<int32_t> queue;
   for (size_t r = 0; r < start.roots.size(); ++r) {
@@ -242,7 +243,9 @@ void AnalyzeHeap(const HeapGraph& graph, const HeapStartPoints& start,
       const Edge& edge = graph.edges[e];
       if (edge.type == HeapGraph::kWeakEdge || root_of[edge.to] >= 0) continue;
       if (edge.type == HeapGraph::kInternalEdge && edge.name == "map") continue;
-      if (graph.nodes[edge.to].type == HeapGraph::kSynthetic) continue;
+      if (edge.type == HeapGraph::kPropertyEdge && edge.name == "__proto__") continue;
+      const Node& target = graph.nodes[edge.to];
+      if (target.type == HeapGraph::kSynthetic || target.name == "system / NativeContext") continue;
       root_of[edge.to] = root_of[v];
       via_edge[edge.to] = e;
       queue.push_back(edge.to);

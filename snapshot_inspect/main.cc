@@ -9,10 +9,11 @@
 #include "absl/strings/str_join.h"
 #include "cli/cli_support.h"
 #include "snapshot_inspect/commands.h"
+#include "snapshot_inspect/report_command.h"
 
 namespace {
 
-constexpr const char* kCommands[] = {"info", "verify", "validate", "diff", "heap"};
+constexpr const char* kCommands[] = {"info", "verify", "validate", "diff", "heap", "report"};
 
 // CLI11's own message for a misspelt command is "The following arguments were not expected";
 // name the command and list the real ones instead. The top level only has flags (--help,
@@ -61,7 +62,8 @@ int main(int argc, char** argv) {
       "  snapshot_inspect verify snap.bin --manifest manifests/default.textproto\n"
       "  snapshot_inspect validate manifests/default.textproto --fix\n"
       "  snapshot_inspect diff base.bin head.bin --fail-on=compatible --heap\n"
-      "  snapshot_inspect heap snap.bin --top 5\n\n"
+      "  snapshot_inspect heap snap.bin --top 5\n"
+      "  snapshot_inspect report head.bin base.bin --out review.html\n\n"
       "Exit codes: 0 ok, 1 failure (or, for diff, a change at or above --fail-on), 2 usage\n"
       "error (for diff: any trouble).",
       kTool);
@@ -154,11 +156,15 @@ int main(int argc, char** argv) {
       "  snapshot_inspect heap snap.bin --top 0 --json\n\n"
       "Exit codes: 0 ok, 1 the pair cannot be read or V8 could not load the blob, 2 usage.");
 
+  ReportOptions report;
+  CLI::App* report_command = AddReportCommand(app, report);
+
   if (RejectUnknownCommand(argc, argv)) return kExitUsage;
   if (int code = ParseOrExit(app, argc, argv); code >= 0) return code;
 
   if (info_command->parsed()) return RunInfo(info);
   if (verify_command->parsed()) return RunVerify(verify);
+  if (report_command->parsed()) return RunReport(report);
   if (validate_command->parsed()) return RunValidate(validate);
   if (diff_command->parsed()) {
     diff.fail_on = *ParseSeverity(fail_on);

@@ -18,6 +18,9 @@ apt_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # libnode108's own runtime dependencies
   libuv1 libicu72 libssl3 libc-ares2 libnghttp2-14 libbrotli1 zlib1g
+  # make test renders `snapshot_inspect report`'s page in a real browser, headless
+  # (tests/html_report_test.cc)
+  chromium
 )
 
 # `install_deps.sh --fuzz`: also clang and its sanitizer/libFuzzer runtimes (make fuzz only).
