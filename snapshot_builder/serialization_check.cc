@@ -11,9 +11,11 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "runtime/script_line_ends.h"
 #include "runtime/v8snap_platform.h"
+#include "v8-container.h"
 #include "v8-exception.h"
 #include "v8-function.h"
 #include "v8-local-handle.h"
@@ -107,6 +109,7 @@ class HeapWalk {
       Classify(index, node);
       for (int i = 0; i < node->GetChildrenCount(); ++i) {
         const Edge* edge = node->GetChild(i);
+        if (edge->GetToNode() == global_proxy_) NoteGlobalKey(index, edge);
         // A weak reference does not keep its target in the snapshot.
         if (edge->GetType() == Edge::kWeak) continue;
         if (Enter(edge->GetToNode(), {index, edge, visits_[index].root})) {
@@ -140,6 +143,9 @@ class HeapWalk {
     }
   }
 
+  // The global proxy (globalThis), whose identity hash V8 10.2 does not keep across a load.
+  void SetGlobalProxy(const Node* node) { global_proxy_ = node; }
+
   // Bytes of the ArrayBuffer backing stores visited (the profiler's "JSArrayBufferData" nodes).
   uint64_t array_buffer_bytes() const { return array_buffer_bytes_; }
 
@@ -161,6 +167,53 @@ class HeapWalk {
     nodes_.push_back(node);
     visits_.push_back(visit);
     return true;
+  }
+
+  // `index` points at globalThis. When it is a Map's, Set's, WeakMap's or WeakSet's hash table,
+  // globalThis is a key there: V8 10.2 gives the global proxy a new identity hash after each
+  // load, so the entry would silently be lost (`map.get(globalThis)` undefined).
+  void NoteGlobalKey(int index, const Edge* to_global) {
+    const Node* table = nodes_[index];
+    int parent = visits_[index].parent;
+    if (table->GetType() != Node::kArray || parent < 0) return;
+    std::string owner = NodeName(nodes_[parent]);
+    if ((owner != "Map" && owner != "Set" && owner != "WeakMap" && owner != "WeakSet") ||
+        EdgeName(visits_[index].edge) != "table" || !IsKey(nodes_[parent], to_global)) {
+      return;
+    }
+    for (const auto& [known, kind] : unserializable_) {
+      if (known == parent) return;
+    }
+    unserializable_.emplace_back(
+        parent, absl::StrCat("a ", owner, " with globalThis as a key (V8 gives globalThis a new "
+                             "identity hash after each load, so that entry would be lost; add "
+                             "it in a v8snap.snapshot.onDeserialize callback instead)"));
+  }
+
+  // Whether globalThis, which `to_global` (an edge of `collection`'s table) points at, is one of
+  // the collection's keys rather than a value.
+  bool IsKey(const Node* collection, const Edge* to_global) {
+    v8::HandleScope scope(isolate_);
+    v8::Local<v8::Value> value =
+        isolate_->GetHeapProfiler()->FindObjectById(collection->GetId());
+    if (value.IsEmpty()) return false;
+    if (value->IsMap() || value->IsSet()) {
+      // [key, value, key, value, ...] for a Map, [key, key, ...] for a Set.
+      v8::Local<v8::Array> entries =
+          value->IsMap() ? value.As<v8::Map>()->AsArray() : value.As<v8::Set>()->AsArray();
+      const uint32_t step = value->IsMap() ? 2 : 1;
+      for (uint32_t i = 0; i < entries->Length(); i += step) {
+        v8::Local<v8::Value> key;
+        if (entries->Get(context_, i).ToLocal(&key) && key->StrictEquals(context_->Global())) {
+          return true;
+        }
+      }
+      return false;
+    }
+    // A WeakMap's or WeakSet's table has no API: its entries are (key, value) pairs from slot 3
+    // on (after the element count, deleted count and capacity), so a key is an odd slot.
+    int slot = 0;
+    return absl::SimpleAtoi(EdgeName(to_global), &slot) && slot % 2 == 1;
   }
 
   void Classify(int index, const Node* node) {
@@ -186,8 +239,8 @@ class HeapWalk {
           NameIs(child, array_buffer_data_)) {
         unserializable_.emplace_back(
             index, absl::StrCat("an ArrayBuffer of ", child->GetShallowSize(),
-                                " bytes (V8 puts at most 2 GiB - 1 = ", kMaxBufferBytes,
-                                " bytes of one buffer in a snapshot)"));
+                                " bytes (V8 aborts on a buffer over 2 GiB - 1 = ",
+                                kMaxBufferBytes, " bytes in a snapshot)"));
       }
       // A captured stack not formatted yet: an array of CallSiteInfo under a private symbol.
       if (edge->GetType() == Edge::kProperty && child->GetType() == Node::kArray &&
@@ -210,7 +263,8 @@ class HeapWalk {
     const Node* node = nodes_[index];
     for (int depth = 0; node != nullptr && depth < 8; ++depth) {
       if (const char* kind = IntlKind(NodeName(node))) {
-        return absl::StrCat("an Intl.", kind, " (its ICU state lives outside the JS heap)");
+        return absl::StrCat("an Intl.", kind,
+                            " (its ICU state lives outside the JS heap: V8 aborts on it)");
       }
       const Node* next = nullptr;
       for (int i = 0; i < node->GetChildrenCount(); ++i) {
@@ -223,7 +277,7 @@ class HeapWalk {
       node = next;
     }
     return absl::StrCat("a ", NodeName(nodes_[index]),
-                        " object holding native (C++) state outside the JS heap");
+                        " object holding native (C++) state outside the JS heap (V8 aborts on it)");
   }
 
   // The script a closure was compiled from, for "variable x in the scope of SCRIPT".
@@ -329,6 +383,7 @@ class HeapWalk {
   v8::Local<v8::String> call_site_info_;
   v8::Local<v8::String> array_buffer_data_;
   uint64_t array_buffer_bytes_ = 0;
+  const Node* global_proxy_ = nullptr;
   std::vector<Root> roots_;
   int first_unwalked_root_ = 0;
   absl::flat_hash_map<const Node*, int> index_;
@@ -380,8 +435,9 @@ absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> 
   if (snapshot == nullptr) return absl::InternalError("V8 could not take a heap snapshot");
 
   HeapWalk walk(isolate, context, snapshot);
-  walk.AddRoot(snapshot->GetNodeById(profiler->GetObjectId(context->Global())), "globalThis", "",
-               /*is_value=*/true);
+  const Node* global_proxy = snapshot->GetNodeById(profiler->GetObjectId(context->Global()));
+  walk.SetGlobalProxy(global_proxy);
+  walk.AddRoot(global_proxy, "globalThis", "", /*is_value=*/true);
   for (const auto& [name, lazy] : modules.Names()) {
     if (lazy) continue;
     const Node* module = ModuleNode(isolate, snapshot, modules.Find(name));
@@ -418,8 +474,7 @@ absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> 
   if (problems.empty()) return absl::OkStatus();
   std::string message = absl::StrCat(
       problems.size(), " object", problems.size() == 1 ? "" : "s",
-      " reachable at the end of the build cannot go into a snapshot (V8 would abort on ",
-      problems.size() == 1 ? "it" : "them", "):");
+      " reachable at the end of the build cannot go into a snapshot:");
   for (const std::string& problem : problems) absl::StrAppend(&message, "\n  ", problem);
   absl::StrAppend(
       &message,
