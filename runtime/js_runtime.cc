@@ -134,7 +134,7 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromVerifiedSnapshot(
   RETURN_IF_ERROR(runtime->CreateIsolate(&runtime->startup_data_, need, config));
   RETURN_IF_ERROR(runtime->AdoptSnapshotModules(snapshot.sidecar()));
   RETURN_IF_ERROR(AfterSnapshotLoad(runtime->isolate_, runtime->context_, snapshot.sidecar(),
-                                    &ModuleMap::DisplayName));
+                                    SourcePathMapper(config.manifest.extensions)));
   return runtime;
 }
 
