@@ -770,7 +770,7 @@ TEST_F(InspectTest, UsageErrorsSayWhatIsWrong) {
   EXPECT_EQ(bogus.exit_code, 2);
   EXPECT_EQ(bogus.err,
             "snapshot_inspect: error: unknown command 'bogus': the commands are info, verify, "
-            "validate, diff, heap (snapshot_inspect --help describes them)\n");
+            "validate, diff, heap, report (snapshot_inspect --help describes them)\n");
 }
 
 TEST_F(InspectTest, EveryCommandsHelpHasExamples) {
