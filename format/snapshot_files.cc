@@ -6,6 +6,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -24,6 +25,16 @@ std::string EscapeForMessage(absl::string_view value) {
   return absl::StrCat(absl::CHexEscape(value.substr(0, kMaxShown)), "... (", value.size(),
                       " bytes)");
 }
+
+namespace {
+ToolNames& MutableToolNames() {
+  static ToolNames* names = new ToolNames();
+  return *names;
+}
+}  // namespace
+
+const ToolNames& MessageToolNames() { return MutableToolNames(); }
+void SetMessageToolNames(ToolNames names) { MutableToolNames() = std::move(names); }
 
 std::string SidecarPathFor(const std::string& blob_path) {
   return absl::StrCat(blob_path, ".sidecar.pb");
@@ -48,9 +59,9 @@ std::string EncodeSidecar(const Sidecar& sidecar) {
 
 absl::Status DecodeSidecarInto(absl::string_view bytes, const std::string& path, Sidecar* out) {
   auto corrupt = [&](absl::string_view what) {
-    return absl::DataLossError(absl::StrCat(
-        "sidecar '", path, "' is corrupt: ", what,
-        ". Rebuild the snapshot with snapshot_builder to get a matching blob and sidecar."));
+    return absl::DataLossError(
+        absl::StrCat("sidecar '", path, "' is corrupt: ", what, ". Rebuild the snapshot with ",
+                     MessageToolNames().builder, " to get a matching blob and sidecar."));
   };
   if (bytes.empty()) return corrupt("the file is empty");
   // The messages below say what is wrong; a line protobuf would log on the way (say, about
@@ -69,10 +80,10 @@ absl::Status DecodeSidecarInto(absl::string_view bytes, const std::string& path,
                                 EscapeForMessage(file.magic()), "'"));
   }
   if (file.format_version() != kSidecarFormatVersion) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("sidecar '", path, "' has format version ", file.format_version(),
-                     ", but this v8snap reads version ", kSidecarFormatVersion,
-                     ". Rebuild the snapshot with this version of snapshot_builder."));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "sidecar '", path, "' has format version ", file.format_version(),
+        ", but this v8snap reads version ", kSidecarFormatVersion,
+        ". Rebuild the snapshot with this version of ", MessageToolNames().builder, "."));
   }
   std::string actual = Xxh3Hex(file.payload());
   if (actual != file.payload_xxh3_128()) {
@@ -146,7 +157,8 @@ absl::Status VerifyBlobMatchesSidecar(absl::string_view blob, const Sidecar& sid
                                       const std::string& blob_path) {
   const std::string fix = absl::StrCat(
       " The blob and its sidecar are not from the same build (or one is corrupt): rebuild both "
-      "with snapshot_builder, or copy them together.");
+      "with ",
+      MessageToolNames().builder, ", or copy them together.");
   if (blob.size() != sidecar.blob().size()) {
     return absl::DataLossError(absl::StrCat("snapshot blob '", blob_path, "' is ", blob.size(),
                                             " bytes, but its sidecar records ",
@@ -169,16 +181,14 @@ absl::StatusOr<SnapshotPair> ReadSnapshotPair(const std::string& blob_path) {
     const int blob_errno = stat(blob_path.c_str(), &st) == 0 ? 0 : errno;
     if (blob_errno == ENOENT || blob_errno == ENOTDIR) {
       // Neither file is there: the path is wrong, or nothing was built yet.
-      return absl::NotFoundError(absl::StrCat(
-          "no snapshot blob at '", blob_path, "': ", std::strerror(blob_errno),
-          ". Check the path, or build the snapshot there with snapshot_builder --manifest "
-          "MANIFEST --out ",
-          blob_path));
+      return absl::NotFoundError(
+          absl::StrCat("no snapshot blob at '", blob_path, "': ", std::strerror(blob_errno),
+                       ". Check the path, or build the snapshot there with ",
+                       MessageToolNames().builder, " --manifest MANIFEST --out ", blob_path));
     }
     return absl::NotFoundError(
-        absl::StrCat("no sidecar at '", sidecar_path,
-                     "': v8snap only loads blobs written by snapshot_builder, "
-                     "which writes the sidecar next to the blob. ",
+        absl::StrCat("no sidecar at '", sidecar_path, "': v8snap only loads blobs written by ",
+                     MessageToolNames().builder, ", which writes the sidecar next to the blob. ",
                      sidecar_bytes.status().message()));
   }
   RETURN_IF_ERROR(sidecar_bytes.status());
@@ -189,8 +199,8 @@ absl::StatusOr<SnapshotPair> ReadSnapshotPair(const std::string& blob_path) {
     return absl::NotFoundError(
         absl::StrCat("snapshot blob '", blob_path, "' is missing (", blob.status().message(),
                      "), though its sidecar '", sidecar_path,
-                     "' is there: copy the blob and its sidecar together, or rebuild both with "
-                     "snapshot_builder"));
+                     "' is there: copy the blob and its sidecar together, or rebuild both with ",
+                     MessageToolNames().builder));
   }
   RETURN_IF_ERROR(blob.status());
   pair.blob = *std::move(blob);

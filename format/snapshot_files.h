@@ -20,6 +20,17 @@ inline constexpr absl::string_view kSidecarMagic = "v8snap-sidecar";
 // corrupt or crafted file cannot send terminal escapes), cut after 64 bytes.
 std::string EscapeForMessage(absl::string_view value);
 
+// The builder and inspector binaries that fix lines tell a user to run. An embedder's tools
+// (RunBuilderMain, RunRuntimeMain, RunInspectMain) set their own names once at start, before
+// any thread reads them: v8snap's own snapshot_builder links none of their ops, so a snapshot
+// it rebuilt would lack them.
+struct ToolNames {
+  std::string builder = "snapshot_builder";
+  std::string inspector = "snapshot_inspect";
+};
+const ToolNames& MessageToolNames();
+void SetMessageToolNames(ToolNames names);
+
 // "PATH.sidecar.pb" for a blob at PATH.
 std::string SidecarPathFor(const std::string& blob_path);
 

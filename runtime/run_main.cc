@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "cli/cli_support.h"
 #include "format/atomic_file.h"
+#include "format/snapshot_files.h"
 #include "runtime/embedded_manifest.h"
 #include "runtime/extension.h"
 #include "runtime/js_runtime.h"
@@ -90,6 +91,7 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
   // A reader that goes away (`| head -1`) must not kill the process with SIGPIPE (exit 141):
   // the write op sees EPIPE instead and the run ends quietly (runtime/process_output.h).
   IgnoreClosedOutput();
+  SetMessageToolNames({builder_name, MessageToolNames().inspector});  // fix lines: own builder
   CLI::App app(
       absl::StrCat(
           "Runs SCRIPT (an ES module) on the runtime described by a manifest, loaded from a\n"

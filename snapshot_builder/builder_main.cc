@@ -21,6 +21,7 @@ namespace v8snap {
 
 int RunBuilderMain(int argc, char** argv, const char* tool_name) {
   IgnoreClosedOutput();
+  SetMessageToolNames({tool_name, MessageToolNames().inspector});  // fix lines name this binary
   const std::string tool = tool_name;
   CLI::App app(
       absl::StrCat(

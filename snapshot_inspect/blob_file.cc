@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "format/content_hash.h"
+#include "format/snapshot_files.h"
 
 namespace v8snap::inspect {
 namespace {
@@ -98,8 +99,8 @@ absl::StatusOr<std::string> MappedFile::Xxh3Hex() const {
     return absl::DataLossError(absl::StrCat(
         "snapshot blob '", path_, "' shrank while it was being read (", size_,
         " bytes when opened): another process truncated or rewrote it in place. Run the command "
-        "again once the file is complete; snapshot_builder replaces pairs by renaming, never in "
-        "place."));
+        "again once the file is complete; ",
+        MessageToolNames().builder, " replaces pairs by renaming, never in place."));
   }
   return v8snap::Xxh3Hex(hash);
 }
@@ -117,10 +118,10 @@ absl::Status CheckBlobLoadableByV8(absl::string_view blob, const V8BlobHeader& h
                                    const std::string& path, const std::string& linked_v8_version) {
   if (header.version != linked_v8_version) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "snapshot '", path, "' was built with V8 ", header.version,
-        ", but this snapshot_inspect is linked with V8 ", linked_v8_version,
-        "; V8 cannot load it, so its heap cannot be measured here. Use a snapshot_inspect "
-        "linked with V8 ",
+        "snapshot '", path, "' was built with V8 ", header.version, ", but this ",
+        MessageToolNames().inspector, " is linked with V8 ", linked_v8_version,
+        "; V8 cannot load it, so its heap cannot be measured here. Use an inspector linked with "
+        "V8 ",
         header.version, "."));
   }
   const uint32_t checksum = V8BlobChecksum(blob);
@@ -129,8 +130,9 @@ absl::Status CheckBlobLoadableByV8(absl::string_view blob, const V8BlobHeader& h
         "snapshot blob '%s': its V8 header records checksum 0x%08x, but its bytes sum to "
         "0x%08x: the blob was changed after V8 wrote it (its sidecar agrees with it, so the "
         "sidecar was rewritten too). V8 would abort loading it, so its heap is not measured. "
-        "Rebuild the pair with snapshot_builder; `snapshot_inspect verify %s` runs every check.",
-        path, header.checksum, checksum, path));
+        "Rebuild the pair with %s; `%s verify %s` runs every check.",
+        path, header.checksum, checksum, MessageToolNames().builder, MessageToolNames().inspector,
+        path));
   }
   return absl::OkStatus();
 }

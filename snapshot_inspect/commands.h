@@ -1,5 +1,5 @@
 // snapshot_inspect's commands: each builds a report (inspect_report.proto), prints it as text or
-// JSON, and returns the process exit code. main.cc only parses flags and calls Run*.
+// JSON, and returns the process exit code. inspect_main.cc only parses flags and calls Run*.
 //
 // The report builders and text renderers are separate so tests can check what a user sees
 // without spawning the tool.
@@ -11,13 +11,20 @@
 
 #include "absl/status/statusor.h"
 #include "cli/cli_support.h"
+#include "format/snapshot_files.h"
 #include "google/protobuf/message.h"
 #include "snapshot_inspect/inspect_report.pb.h"
 #include "snapshot_inspect/snapshot_diff.h"
 
 namespace v8snap::inspect {
 
-inline constexpr char kTool[] = "snapshot_inspect";
+// This binary's name in "NAME: error: ..." lines: snapshot_inspect, or the name an embedder's
+// inspector passed to RunInspectMain (inspect_main.h). Converts to std::string where a tool
+// name is expected.
+struct InspectorName {
+  operator std::string() const { return MessageToolNames().inspector; }  // NOLINT: implicit
+};
+inline constexpr InspectorName kTool{};
 
 // The report as JSON: proto field names, every primitive printed, indented, newline-terminated.
 std::string ToJson(const google::protobuf::Message& report);

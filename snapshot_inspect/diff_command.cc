@@ -137,22 +137,33 @@ std::string RenderDiffText(const DiffReport& report) {
     absl::StrAppend(&out, "\nresult: ", report.severity(), " (", breaking, " breaking, ",
                     compatible, " compatible change", compatible == 1 ? "" : "s", ")\n");
   }
-  for (const char* severity : {"breaking", "compatible"}) {
+  // Breaking API changes break the code that uses the snapshot's modules and globals, not the
+  // runtime's wiring: they get their own heading, so neither reads as the other.
+  struct Section {
+    const char* severity;
+    bool api;
+    const char* heading;
+  };
+  for (const Section& section :
+       {Section{"breaking", false, "Breaking changes (the runtime must change in lockstep):\n"},
+        Section{"breaking", true,
+                "Breaking API changes (code that uses these exports or globals must change):\n"},
+        Section{"compatible", false, "Compatible changes:\n"}}) {
     TextTable t({});
     for (const Change& c : report.changes()) {
-      if (c.severity() == severity) t.AddRow({c.kind(), c.description()});
+      const bool breaking_api = c.severity() == "breaking" && c.category() == "api";
+      if (c.severity() == section.severity && breaking_api == section.api) {
+        t.AddRow({c.kind(), c.description()});
+      }
     }
     if (t.empty()) continue;
-    absl::StrAppend(&out, "\n",
-                    severity == std::string("breaking")
-                        ? "Breaking changes (the runtime must change in lockstep):\n"
-                        : "Compatible changes:\n",
-                    t.Render("  "));
+    absl::StrAppend(&out, "\n", section.heading, t.Render("  "));
   }
   if (!report.api_compared()) {
     absl::StrAppend(&out,
                     "\nAPI surface: not compared (a sidecar does not record it: rebuild that "
-                    "snapshot with this snapshot_builder to compare exports and globals)\n");
+                    "snapshot with this ",
+                    MessageToolNames().builder, " to compare exports and globals)\n");
   }
   if (report.ops_size() > 0) {
     absl::StrAppend(&out, "\nOps (", report.ops_size(), " changed; old id → new id)\n");

@@ -147,11 +147,11 @@ void RenderModules(const InfoReport& r, std::string& out) {
 }
 
 void RenderSizes(const InfoReport& r, std::string& out) {
-  absl::StrAppend(&out, "\nSize by extension (snapshot_builder --size-report)\n");
+  const std::string& builder = MessageToolNames().builder;
+  absl::StrAppend(&out, "\nSize by extension (", builder, " --size-report)\n");
   if (!r.has_size_report()) {
-    absl::StrAppend(&out,
-                    "  not recorded: rebuild with `snapshot_builder --size-report` to see how many "
-                    "blob bytes each extension adds\n");
+    absl::StrAppend(&out, "  not recorded: rebuild with `", builder,
+                    " --size-report` to see how many blob bytes each extension adds\n");
     return;
   }
   TextTable t({"extension", "blob bytes", "bytes", "share"},
@@ -188,9 +188,9 @@ absl::StatusOr<InfoReport> BuildInfoReport(const std::string& blob_path) {
   absl::StatusOr<std::string> sidecar_bytes = ReadFileToString(sidecar_path);
   if (absl::IsNotFound(sidecar_bytes.status())) {
     return absl::NotFoundError(
-        absl::StrCat("no sidecar at '", sidecar_path,
-                     "': snapshot_inspect reads the pairs snapshot_builder "
-                     "writes (NAME.bin and NAME.bin.sidecar.pb); give the path of the blob. ",
+        absl::StrCat("no sidecar at '", sidecar_path, "': ", MessageToolNames().inspector,
+                     " reads the pairs ", MessageToolNames().builder,
+                     " writes (NAME.bin and NAME.bin.sidecar.pb); give the path of the blob. ",
                      sidecar_bytes.status().message()));
   }
   RETURN_IF_ERROR(sidecar_bytes.status());
@@ -300,9 +300,9 @@ int RunInfo(const InfoOptions& options) {
             "snapshot blob '", options.blob_path, "' (", blob.size(),
             " bytes) does not match its sidecar '", SidecarPathFor(options.blob_path),
             "' (which records ", blob.recorded_size(), " bytes, XXH3-128 ", blob.xxh3_128(),
-            "): they are not from the same build, or one was changed since. Rebuild both with "
-            "snapshot_builder or copy them together; `snapshot_inspect verify ",
-            options.blob_path, "` runs every check."));
+            "): they are not from the same build, or one was changed since. Rebuild both with ",
+            MessageToolNames().builder, " or copy them together; `", MessageToolNames().inspector,
+            " verify ", options.blob_path, "` runs every check."));
     return kExitFailure;
   }
   return kExitOk;

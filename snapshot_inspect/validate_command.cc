@@ -16,6 +16,7 @@
 #include "format/atomic_file.h"
 #include "format/manifest_loader.h"
 #include "format/manifest_order.h"
+#include "format/snapshot_files.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "runtime/extension.h"
@@ -224,9 +225,9 @@ std::string RenderValidateText(const ValidateReport& report) {
     if (!report.fix_error().empty()) {
       absl::StrAppend(&out, "\n", report.fix_error(), "\n");
     } else if (!report.fixed()) {
-      absl::StrAppend(&out, "Rewrite the manifest in this order (comments move with their "
-                            "blocks): snapshot_inspect validate --fix ",
-                      path, "\n");
+      absl::StrAppend(&out,
+                      "Rewrite the manifest in this order (comments move with their blocks): ",
+                      MessageToolNames().inspector, " validate --fix ", path, "\n");
     }
   }
   if (report.fixed()) {

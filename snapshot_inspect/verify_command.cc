@@ -51,22 +51,23 @@ void CheckHeader(const SnapshotPair& pair, const std::string& blob_path, VerifyR
                ? absl::StrFormat("0x%08x", checksum)
                : absl::StrFormat("the blob's header records V8 checksum 0x%08x, but its bytes "
                                  "sum to 0x%08x: the blob was changed after V8 wrote it. "
-                                 "Rebuild it with snapshot_builder.",
-                                 header->checksum, checksum));
+                                 "Rebuild it with %s.",
+                                 header->checksum, checksum, MessageToolNames().builder));
   const std::string linked = V8Process::LinkedV8Version();
   const std::string& recorded = pair.sidecar.v8_version();
   if (header->version != recorded) {
     AddCheck(report, "V8 version", false,
              absl::StrCat("the blob's V8 header says V8 ", header->version,
                           ", but its sidecar records V8 ", recorded,
-                          ": the sidecar does not describe this blob. Rebuild both with "
-                          "snapshot_builder."));
+                          ": the sidecar does not describe this blob. Rebuild both with ",
+                          MessageToolNames().builder, "."));
   } else if (header->version != linked) {
     AddCheck(report, "V8 version", false,
              absl::StrCat("snapshot '", blob_path, "' was built with V8 ", header->version,
                           ", but this v8snap is linked with V8 ", linked,
                           ". V8 only loads snapshots of its own version: rebuild the snapshot "
-                          "with a snapshot_builder linked with the runtime's V8."));
+                          "with a ",
+                          MessageToolNames().builder, " linked with the runtime's V8."));
   } else {
     AddCheck(report, "V8 version", true,
              absl::StrCat(linked, " (blob header, sidecar and this binary agree)"));
@@ -102,6 +103,8 @@ void CheckAgainstManifest(const SnapshotPair& pair, const VerifyOptions& options
   input.blob = pair.blob;  // as the runtime passes it: its V8 header is checked too
   input.linked_v8_version = V8Process::LinkedV8Version();
   input.runtime_manifest = options.manifest_path;
+  input.builder = MessageToolNames().builder;
+  input.registry = &registry;
   AddCheck(report, "load check", CheckSnapshotLoadable(input),
            "a runtime configured by this manifest loads this snapshot");
   for (const LayoutChange& change : DiffLayouts(pair.sidecar.layout(), layout->layout)) {

@@ -1,5 +1,6 @@
 // The example embedder end to end: the snapshot the build made runs main.js with sync and async
-// ops, and a snapshot built in another extension order is refused by the runtime binary.
+// ops, a snapshot built in another extension order is refused by the runtime binary, and the
+// example's own inspector checks its snapshots and manifest knowing greeter's ops.
 #include <string>
 #include <vector>
 
@@ -11,6 +12,7 @@ namespace v8snap::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kExpectedMainOutput[] =
     "Hello, embedder!\n"
@@ -95,6 +97,59 @@ TEST(EmbedderExampleTest, SnapshotRunRefusesTheExamplesSnapshot) {
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_EQ(run.out, "");
   EXPECT_THAT(run.err, HasSubstr("extension 'greeter' (position 2 in the snapshot) is missing"));
+}
+
+// embedder_inspect links greeter, so it sees the example's snapshot as embedder_run does.
+TEST(EmbedderExampleTest, OwnInspectorVerifiesAndValidatesTheExample) {
+  ToolResult verify = RunTool("embedder_inspect", {"verify", ToolPath("embedder.bin"), "--manifest",
+                                                   Example("embedder.textproto")});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+  EXPECT_THAT(verify.out, HasSubstr("ok    load check"));
+  EXPECT_EQ(verify.err, "");
+
+  ToolResult validate = RunTool("embedder_inspect", {"validate", Example("embedder.textproto")});
+  EXPECT_EQ(validate.exit_code, 0) << validate.out << validate.err;
+  EXPECT_THAT(validate.out, HasSubstr("3 extensions in a valid order: core, console, greeter"));
+}
+
+TEST(EmbedderExampleTest, OwnInspectorRefusesAMismatchNamingTheExamplesTools) {
+  TempDir tmp;
+  std::string snap = tmp.path() + "/reordered.bin";
+  ToolResult build = RunTool(
+      "embedder_builder", {"--manifest", Example("testdata/reordered.textproto"), "--out", snap});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  ToolResult verify =
+      RunTool("embedder_inspect", {"verify", snap, "--manifest", Example("embedder.textproto")});
+  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_THAT(verify.out, HasSubstr("FAIL  load check"));
+  EXPECT_THAT(verify.err, HasSubstr("embedder_inspect: error: snapshot"));
+  EXPECT_THAT(verify.err, HasSubstr("extension 'greeter' is out of order"));
+  EXPECT_THAT(verify.err, HasSubstr("(embedder_builder --manifest "));
+  EXPECT_THAT(verify.err, Not(HasSubstr("snapshot_builder")));
+
+  // A missing pair's fix names the example's builder too (format/snapshot_files.cc).
+  ToolResult missing = RunTool("embedder_inspect", {"verify", tmp.path() + "/none.bin"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_THAT(missing.err, HasSubstr("build the snapshot there with embedder_builder --manifest"));
+  EXPECT_THAT(missing.err, Not(HasSubstr("snapshot_builder")));
+}
+
+TEST(EmbedderExampleTest, OwnInspectorsHelpNamesItselfAndNoSourceTreePath) {
+  ToolResult help = RunTool("embedder_inspect", {"--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("Examples:\n  embedder_inspect info app.bin\n"));
+  EXPECT_THAT(help.out, HasSubstr("built by embedder_builder"));
+  EXPECT_THAT(help.out, Not(HasSubstr("out/release")));
+  EXPECT_THAT(help.out, Not(HasSubstr("manifests/default.textproto")));
+}
+
+// v8snap's own inspector links no greeter ops: to it the example's good snapshot looks broken,
+// which is why the example has its own.
+TEST(EmbedderExampleTest, SnapshotInspectDoesNotKnowTheExamplesOps) {
+  ToolResult verify = RunTool("snapshot_inspect", {"verify", ToolPath("embedder.bin"), "--manifest",
+                                                   Example("embedder.textproto")});
+  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_THAT(verify.err, HasSubstr("op 'op_greet'"));
 }
 
 }  // namespace
