@@ -69,9 +69,9 @@ bool IsIdentifier(const std::string& name) {
 // The Intl kinds by the name V8's heap snapshot gives their instances and prototypes.
 const char* IntlKind(const std::string& name) {
   static const char* const kKinds[] = {
-      "Collator",    "DateTimeFormat",     "DisplayNames", "ListFormat", "Locale",
-      "NumberFormat", "PluralRules",       "RelativeTimeFormat", "Segmenter", "Segments",
-      "v8BreakIterator"};
+      "Collator",  "DateTimeFormat", "DisplayNames",   "ListFormat",
+      "Locale",    "NumberFormat",   "PluralRules",    "RelativeTimeFormat",
+      "Segmenter", "Segments",       "v8BreakIterator"};
   std::string bare = absl::StartsWith(name, "Intl.") ? name.substr(5) : name;
   for (const char* kind : kKinds) {
     if (bare == kind) return kind;
@@ -185,7 +185,8 @@ class HeapWalk {
       if (known == parent) return;
     }
     unserializable_.emplace_back(
-        parent, absl::StrCat("a ", owner, " with globalThis as a key (V8 gives globalThis a new "
+        parent, absl::StrCat("a ", owner,
+                             " with globalThis as a key (V8 gives globalThis a new "
                              "identity hash after each load, so that entry would be lost; add "
                              "it in a v8snap.snapshot.onDeserialize callback instead)"));
   }
@@ -194,8 +195,7 @@ class HeapWalk {
   // the collection's keys rather than a value.
   bool IsKey(const Node* collection, const Edge* to_global) {
     v8::HandleScope scope(isolate_);
-    v8::Local<v8::Value> value =
-        isolate_->GetHeapProfiler()->FindObjectById(collection->GetId());
+    v8::Local<v8::Value> value = isolate_->GetHeapProfiler()->FindObjectById(collection->GetId());
     if (value.IsEmpty()) return false;
     if (value->IsMap() || value->IsSet()) {
       // [key, value, key, value, ...] for a Map, [key, key, ...] for a Set.
@@ -239,8 +239,8 @@ class HeapWalk {
           NameIs(child, array_buffer_data_)) {
         unserializable_.emplace_back(
             index, absl::StrCat("an ArrayBuffer of ", child->GetShallowSize(),
-                                " bytes (V8 aborts on a buffer over 2 GiB - 1 = ",
-                                kMaxBufferBytes, " bytes in a snapshot)"));
+                                " bytes (V8 aborts on a buffer over 2 GiB - 1 = ", kMaxBufferBytes,
+                                " bytes in a snapshot)"));
       }
       // A captured stack not formatted yet: an array of CallSiteInfo under a private symbol.
       if (edge->GetType() == Edge::kProperty && child->GetType() == Node::kArray &&
@@ -398,7 +398,8 @@ class HeapWalk {
 // profiler only needs the handle's object to find its id.
 const Node* ModuleNode(v8::Isolate* isolate, const v8::HeapSnapshot* snapshot,
                        v8::Local<v8::Module> module) {
-  return snapshot->GetNodeById(isolate->GetHeapProfiler()->GetObjectId(v8::Local<v8::Data>(module).As<v8::Value>()));
+  return snapshot->GetNodeById(
+      isolate->GetHeapProfiler()->GetObjectId(v8::Local<v8::Data>(module).As<v8::Value>()));
 }
 
 // Adds "export NAME of SPECIFIER" roots: a module's export table is a hidden array of
@@ -472,14 +473,15 @@ absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> 
         "create or load it at run time"));
   }
   if (problems.empty()) return absl::OkStatus();
-  std::string message = absl::StrCat(
-      problems.size(), " object", problems.size() == 1 ? "" : "s",
-      " reachable at the end of the build cannot go into a snapshot:");
+  std::string message =
+      absl::StrCat(problems.size(), " object", problems.size() == 1 ? "" : "s",
+                   " reachable at the end of the build cannot go into a snapshot:");
   for (const std::string& problem : problems) absl::StrAppend(&message, "\n  ", problem);
   absl::StrAppend(
       &message,
       "\n  fix: create such objects at run time, lazily on first use (e.g. `let fmt; function "
-      "getFmt() { return fmt || (fmt = new Intl.NumberFormat()); }`), or drop them in a serialize hook "
+      "getFmt() { return fmt || (fmt = new Intl.NumberFormat()); }`), or drop them in a serialize "
+      "hook "
       "(v8snap.snapshot.onSerialize(() => { fmt = undefined; })) and create them again after "
       "loading (docs/snapshotting.md, 'Objects V8 cannot serialize')");
   return absl::FailedPreconditionError(message);

@@ -24,13 +24,16 @@ class SerializationCheckTest : public ::testing::Test {
   ToolResult Build(const std::string& app, const std::string& kind = "js") {
     std::string extensions =
         std::filesystem::relative(SourcePath("extensions"), tmp_.path()).string();
-    manifest_ = tmp_.Write(
-        "m.textproto",
-        "name: \"check\"\n"
-        "extension { name: \"core\" js: \"" + extensions + "/core/core.js\" }\n"
-        "extension { name: \"console\" deps: \"core\" esm: \"" + extensions +
-            "/console/console.js\" }\n"
-        "extension { name: \"app\" deps: \"core\" " + kind + ": \"app.js\" }\n");
+    manifest_ = tmp_.Write("m.textproto",
+                           "name: \"check\"\n"
+                           "extension { name: \"core\" js: \"" +
+                               extensions +
+                               "/core/core.js\" }\n"
+                               "extension { name: \"console\" deps: \"core\" esm: \"" +
+                               extensions +
+                               "/console/console.js\" }\n"
+                               "extension { name: \"app\" deps: \"core\" " +
+                               kind + ": \"app.js\" }\n");
     tmp_.Write("app.js", app);
     return RunTool("snapshot_builder", {"--manifest", manifest_, "--out", Blob()});
   }
@@ -64,8 +67,7 @@ struct Unserializable {
 // (exit 133) with nothing naming the source.
 TEST_F(SerializationCheckTest, EveryIntlObjectIsNamedByItsPathAndKind) {
   const std::vector<Unserializable> rows = {
-      {"js", "globalThis.fmt = new Intl.NumberFormat();",
-       "globalThis.fmt: an Intl.NumberFormat"},
+      {"js", "globalThis.fmt = new Intl.NumberFormat();", "globalThis.fmt: an Intl.NumberFormat"},
       {"js", "globalThis.fmt = new Intl.DateTimeFormat();",
        "globalThis.fmt: an Intl.DateTimeFormat"},
       {"js", "globalThis.fmt = new Intl.Collator();", "globalThis.fmt: an Intl.Collator"},
@@ -99,7 +101,8 @@ TEST_F(SerializationCheckTest, EveryIntlObjectIsNamedByItsPathAndKind) {
        "Intl.NumberFormat"},
       {"esm", "export const fmt = new Intl.NumberFormat();",
        "export fmt of ext:app/app.js: an Intl.NumberFormat"},
-      {"esm", "const fmt = new Intl.NumberFormat();\nexport function f(n) { return fmt.format(n); }",
+      {"esm",
+       "const fmt = new Intl.NumberFormat();\nexport function f(n) { return fmt.format(n); }",
        "variable fmt in the scope of ext:app/app.js (held by export f of ext:app/app.js): an "
        "Intl.NumberFormat"},
   };
@@ -174,8 +177,8 @@ TEST_F(SerializationCheckTest, IntlUsedButNotKeptBuildsAndRuns) {
       "globalThis.sorted = ['b', 'a'].sort((x, y) => x.localeCompare(y)).join();\n"
       "globalThis.local = (1234.5).toLocaleString('en-US');\n");
   ASSERT_EQ(build.exit_code, 0) << build.err;
-  ToolResult run = Run(
-      "console.log(label, sorted, local, new Intl.NumberFormat('en-US').format(2));");
+  ToolResult run =
+      Run("console.log(label, sorted, local, new Intl.NumberFormat('en-US').format(2));");
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "1,234.5 a,b 1,234.5 2\n");
 }
@@ -232,7 +235,8 @@ TEST_F(SerializationCheckTest, SnapshotWhoseArrayBuffersExceedTheLimitIsRefusedB
   ToolResult refused = Run(script, {"--max-heap-mb=64"});
   EXPECT_EQ(refused.exit_code, 1) << refused.err;
   EXPECT_EQ(refused.out, "");
-  EXPECT_THAT(refused.err, HasSubstr("snapshot_run: error: snapshot '" + Blob() + "' needs 160 MiB (167772160 bytes)"));
+  EXPECT_THAT(refused.err, HasSubstr("snapshot_run: error: snapshot '" + Blob() +
+                                     "' needs 160 MiB (167772160 bytes)"));
   EXPECT_THAT(refused.err, HasSubstr("of ArrayBuffer memory, more than the 64 MiB limit given "
                                      "(--max-heap-mb 64)"));
   EXPECT_THAT(refused.err, HasSubstr("fix: run it with --max-heap-mb 160 or more"));
