@@ -32,7 +32,8 @@ absl::StatusOr<BuildClock> BuildClockFromEnvironment() {
   absl::string_view digits = text;
   if (!digits.empty() && digits.front() == '-') digits.remove_prefix(1);
   bool all_digits = !digits.empty();
-  for (char c : digits) all_digits = all_digits && absl::ascii_isdigit(static_cast<unsigned char>(c));
+  for (char c : digits)
+    all_digits = all_digits && absl::ascii_isdigit(static_cast<unsigned char>(c));
   int64_t seconds = 0;
   if (!all_digits || !absl::SimpleAtoi(text, &seconds) || seconds > kMaxDateSeconds ||
       seconds < -kMaxDateSeconds) {

@@ -42,11 +42,11 @@ void EventLoop::Attach(v8::Isolate* isolate, v8::Local<v8::Context> context,
   isolate_ = isolate;
   platform_ = platform;
   if (platform_ != nullptr) {
-    if (int error = uv_async_init(&loop_, &task_posted_,
-                                  [](uv_async_t* handle) {
-                                    static_cast<EventLoop*>(handle->data)
-                                        ->ScheduleDelayedTaskWakeUp();
-                                  });
+    if (int error =
+            uv_async_init(&loop_, &task_posted_,
+                          [](uv_async_t* handle) {
+                            static_cast<EventLoop*>(handle->data)->ScheduleDelayedTaskWakeUp();
+                          });
         error != 0) {
       // Like uv_loop_init, only fails when the process is out of file descriptors.
       std::fprintf(stderr, "v8snap: cannot create the event loop's wake-up: %s\n",

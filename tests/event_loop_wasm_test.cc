@@ -24,9 +24,9 @@ class EventLoopWasmTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     snapshot_dir_ = new TempDir();
-    build_ = new ToolResult(RunTool(
-        "snapshot_builder", {"--manifest", SourcePath("manifests/default.textproto"), "--out",
-                             Snapshot()}));
+    build_ = new ToolResult(
+        RunTool("snapshot_builder",
+                {"--manifest", SourcePath("manifests/default.textproto"), "--out", Snapshot()}));
   }
   static void TearDownTestSuite() {
     delete build_;
@@ -131,10 +131,10 @@ TEST_F(EventLoopWasmTest, AsyncWebAssemblySettlesFromTheSnapshotAndFromSource) {
 TEST_F(EventLoopWasmTest, AnUncaughtErrorStopsTheLoopWhileV8CompilesInTheBackground) {
   for (bool from_snapshot : {true, false}) {
     SCOPED_TRACE(from_snapshot ? "snapshot" : "source");
-    ToolResult run = Run(
-        "WebAssembly.compile(bytes).then(() => console.log('compiled'));\n"
-        "throw new Error('boom');",
-        from_snapshot);
+    ToolResult run =
+        Run("WebAssembly.compile(bytes).then(() => console.log('compiled'));\n"
+            "throw new Error('boom');",
+            from_snapshot);
     EXPECT_EQ(run.exit_code, 1);
     EXPECT_EQ(run.out, "");
     EXPECT_NE(run.err.find("Uncaught Error: boom"), std::string::npos) << run.err;

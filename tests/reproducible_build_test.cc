@@ -3,8 +3,8 @@
 // performance.timeOrigin and Math.random() in a global; the builder's clock is fixed
 // (SOURCE_DATE_EPOCH, else 2000-01-01T00:00:00Z), and a run afterwards reads the real one.
 #include <stdlib.h>
-#include <time.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -132,14 +132,15 @@ TEST_F(ReproducibleBuildTest, VerboseAndTheSidecarNameTheDefaultClock) {
 }
 
 TEST_F(ReproducibleBuildTest, ABadSourceDateEpochIsAUsageError) {
-  for (const char* value : {"", "17e8", "1700000000.5", "yesterday", " 1700000000",
-                            "99999999999999999999"}) {
+  for (const char* value :
+       {"", "17e8", "1700000000.5", "yesterday", " 1700000000", "99999999999999999999"}) {
     SCOPED_TRACE(value);
     ScopedEnv epoch("SOURCE_DATE_EPOCH", value);
     ToolResult build = Build("bad.bin");
     EXPECT_EQ(build.exit_code, 2);
-    EXPECT_THAT(build.err, HasSubstr(std::string("the environment variable SOURCE_DATE_EPOCH is '") +
-                                     value + "': expected the build time as whole seconds"));
+    EXPECT_THAT(build.err,
+                HasSubstr(std::string("the environment variable SOURCE_DATE_EPOCH is '") + value +
+                          "': expected the build time as whole seconds"));
     EXPECT_THAT(build.err, HasSubstr("fix: set SOURCE_DATE_EPOCH="));
     EXPECT_FALSE(FileExists(Blob("bad.bin")));
   }
