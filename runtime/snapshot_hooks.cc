@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "format/status_macros.h"
 #include "v8-container.h"
 #include "v8-exception.h"
 #include "v8-function.h"
@@ -44,6 +45,41 @@ absl::Status CallbackFailed(SnapshotHook hook, const std::string& where, uint32_
       building ? "the build stops at the first callback that fails, and nothing is written"
                : "it runs after every load, before the main module");
   return building ? absl::InvalidArgumentError(message) : absl::AbortedError(message);
+}
+
+// Redoes what the build's JS did to the built-ins V8 adds after a load: `state.redo` holds
+// [holder, key, descriptor or undefined (deleted)], applied with the defineProperty the builder
+// captured before any extension ran (the heap is as the build's code left it).
+absl::Status RedoBuildChanges(v8::Isolate* isolate, v8::Local<v8::Context> context,
+                              v8::Local<v8::Object> state, const ScriptNameMapper& mapper) {
+  v8::TryCatch try_catch(isolate);
+  v8::Local<v8::Value> redo, define;
+  if (!state->Get(context, Key(isolate, "redo")).ToLocal(&redo) || !redo->IsArray() ||
+      !state->Get(context, Key(isolate, "defineProperty")).ToLocal(&define) ||
+      !define->IsFunction()) {
+    return absl::DataLossError("the snapshot's hook state has no built-ins to redo");
+  }
+  v8::Local<v8::Array> list = redo.As<v8::Array>();
+  for (uint32_t i = 0; i < list->Length(); ++i) {
+    v8::Local<v8::Value> entry, holder, key, descriptor;
+    bool ok = list->Get(context, i).ToLocal(&entry) && entry->IsArray();
+    ok = ok && entry.As<v8::Array>()->Get(context, 0).ToLocal(&holder) && holder->IsObject() &&
+         entry.As<v8::Array>()->Get(context, 1).ToLocal(&key) &&
+         entry.As<v8::Array>()->Get(context, 2).ToLocal(&descriptor);
+    if (ok && descriptor->IsUndefined()) {
+      ok = holder.As<v8::Object>()->Delete(context, key).IsJust();
+    } else if (ok) {
+      v8::Local<v8::Value> args[] = {holder, key, descriptor};
+      ok = !define.As<v8::Function>()->Call(context, v8::Undefined(isolate), 3, args).IsEmpty();
+    }
+    if (!ok) {
+      return absl::InternalError(
+          absl::StrCat("could not redo the build's change ", i + 1, " to V8's late built-ins: ",
+                       try_catch.HasCaught() ? FormatTryCatch(isolate, context, try_catch, mapper)
+                                             : "malformed entry"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -109,16 +145,7 @@ absl::Status AfterSnapshotLoad(v8::Isolate* isolate, const v8::Global<v8::Contex
                                             sidecar.build_state_data_index(),
                                             ") is missing from the snapshot data"));
   }
-  v8::TryCatch try_catch(isolate);
-  v8::Local<v8::Value> after_load;
-  if (!state->Get(context, Key(isolate, "afterLoad")).ToLocal(&after_load) ||
-      !after_load->IsFunction() ||
-      after_load.As<v8::Function>()->Call(context, state, 0, nullptr).IsEmpty()) {
-    return absl::InternalError(
-        absl::StrCat("could not restore the built-ins the build changed: ",
-                     try_catch.HasCaught() ? FormatTryCatch(isolate, context, try_catch, mapper)
-                                           : "the snapshot's hook state has no afterLoad()"));
-  }
+  RETURN_IF_ERROR(RedoBuildChanges(isolate, context, state, mapper));
   return RunSnapshotCallbacks(isolate, context, state, SnapshotHook::kDeserialize, mapper);
 }
 

@@ -20,8 +20,8 @@ namespace v8snap {
 namespace {
 
 // The JS environment while a snapshot is built on V8 10.2: runs before any extension, as the
-// classic script "v8snap:build-time-globals"; its completion value is the build's state, which
-// the builder keeps (snapshot_builder/build_time_globals.h) and hands to core.js.
+// classic script "v8snap:build-time-globals"; its completion value is { state, finish }: the
+// builder keeps both (snapshot_builder/build_time_globals.h), core.js gets the state.
 //
 // V8 10.2 installs some built-ins only in a context that is not being snapshotted: after a load
 // it adds them to the deserialized context with an "add property" that assumes they are absent
@@ -33,7 +33,8 @@ namespace {
 //   that names the limit;
 // - Error.stackTraceLimit, which V8 also adds after a load, is deleted before serializing;
 // - whatever the user's code did to any of these (replaced, redefined, deleted) is recorded by
-//   finish() and redone by afterLoad() over V8's own, so a load behaves as a run from source.
+//   finish() and redone after the load over V8's own (runtime/snapshot_hooks.h), so a load
+//   behaves as a run from source.
 constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
 (() => {
   const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, isExtensible } = Object;
@@ -290,73 +291,62 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
     return true;
   };
 
-  // finish() runs after the build's code, afterLoad() on the heap that code left: neither uses
-  // anything that code could have changed (iterators, Set, array methods), only what was
-  // captured above.
+  // The state the snapshot keeps: plain data, so that nothing of this script (its closures, its
+  // source) stays in the heap once finish() is done. The runtime redoes `redo` after a load
+  // (runtime/snapshot_hooks.h) with the defineProperty captured here, before any user code.
   const state = {
     building: true,
     serialize: [],
     deserialize: [],
-    // What finish() found changed, for afterLoad(): [holder, key, descriptor or undefined].
+    // What finish() found changed: [holder, key, descriptor (no prototype) or undefined].
     redo: [],
-    // Before serializing: what would make a load abort, as "<holder> is ..." lines (nothing
-    // changed then), else the shims and placeholders are gone, what the build's code did to
-    // them is recorded, and the reads of placeholders are returned.
-    finish() {
-      const problems = [];
-      const checked = [];
-      for (let i = 0; i < installed.length; i++) {
-        const entry = installed[i];
-        const holder = entry[0], holderName = entry[1], key = entry[2];
-        let seen = false;
-        for (let j = 0; j < checked.length; j++) seen = seen || checked[j] === holder;
-        if (!seen) {
-          apply(arrayPush, checked, [holder]);
-          if (!isExtensible(holder)) {
-            apply(arrayPush, problems, [`${holderName} is frozen, sealed or not extensible`]);
-          }
-        }
-        const current = getOwnPropertyDescriptor(holder, key);
-        if (current !== undefined && !current.configurable && isExtensible(holder)) {
-          apply(arrayPush, problems, [`${holderName}.${key} is not configurable`]);
+    defineProperty,
+  };
+  // Before serializing: what would make a load abort, as "<holder> is ..." lines (nothing
+  // changed then), else the shims and placeholders are gone, what the build's code did to them
+  // is recorded, and the reads of placeholders are returned. It runs after the build's code, so
+  // it uses nothing that code could have changed (iterators, Set, array methods, globals).
+  const finish = () => {
+    const problems = [];
+    const checked = [];
+    for (let i = 0; i < installed.length; i++) {
+      const entry = installed[i];
+      const holder = entry[0], holderName = entry[1], key = entry[2];
+      let seen = false;
+      for (let j = 0; j < checked.length; j++) seen = seen || checked[j] === holder;
+      if (!seen) {
+        apply(arrayPush, checked, [holder]);
+        if (!isExtensible(holder)) {
+          apply(arrayPush, problems, [`${holderName} is frozen, sealed or not extensible`]);
         }
       }
-      if (problems.length > 0) return { problems };
-      for (let i = 0; i < installed.length; i++) {
-        const entry = installed[i];
-        const holder = entry[0], key = entry[2], descriptor = entry[3], v8Own = entry[4];
-        const current = getOwnPropertyDescriptor(holder, key);
-        // Left as installed (or as V8 would install it): V8's own will do after the load.
-        if (!sameDescriptor(current, v8Own ?? descriptor)) {
-          apply(arrayPush, this.redo, [[holder, key, copyDescriptor(current)]]);
-        }
-        delete holder[key];
+      const current = getOwnPropertyDescriptor(holder, key);
+      if (current !== undefined && !current.configurable && isExtensible(holder)) {
+        apply(arrayPush, problems, [`${holderName}.${key} is not configurable`]);
       }
-      this.building = false;
-      // core.js takes the state over; without a core extension nobody did.
-      const core = globalThis.v8snap?.core;
-      if (core !== undefined && core !== null) delete core.snapshotState;
-      // A load has work only when something is to be redone or called back.
-      const loadHasWork = this.redo.length > 0 || this.deserialize.length > 0;
-      return { problems, reads, loadHasWork };
-    },
-    // After a load, before any other JS: the build's changes, redone over V8's own built-ins.
-    afterLoad() {
-      const redo = this.redo;
-      for (let i = 0; i < redo.length; i++) {
-        const holder = redo[i][0], key = redo[i][1], descriptor = redo[i][2];
-        if (descriptor === undefined) {
-          delete holder[key];
-        } else {
-          defineProperty(holder, key, descriptor);
-        }
+    }
+    if (problems.length > 0) return { problems };
+    for (let i = 0; i < installed.length; i++) {
+      const entry = installed[i];
+      const holder = entry[0], key = entry[2], descriptor = entry[3], v8Own = entry[4];
+      const current = getOwnPropertyDescriptor(holder, key);
+      // Left as installed (or as V8 would install it): V8's own will do after the load.
+      if (!sameDescriptor(current, v8Own ?? descriptor)) {
+        apply(arrayPush, state.redo, [[holder, key, copyDescriptor(current)]]);
       }
-      this.redo = [];
-    },
+      delete holder[key];
+    }
+    state.building = false;
+    // core.js takes the state over; without a core extension nobody did.
+    const core = globalThis.v8snap?.core;
+    if (core !== undefined && core !== null) delete core.snapshotState;
+    // A load has work only when something is to be redone or called back.
+    const loadHasWork = state.redo.length > 0 || state.deserialize.length > 0;
+    return { problems, reads, loadHasWork };
   };
   // Handed to core.js, which builds v8snap.snapshot on it (bootstrap keeps these objects).
   globalThis.v8snap = { core: { snapshotState: state } };
-  return state;
+  return { state, finish };
 })();
 )js";
 
@@ -465,23 +455,26 @@ absl::StatusOr<BuildTimeGlobals> BuildTimeGlobals::Install(v8::Isolate* isolate,
   v8::TryCatch try_catch(isolate);
   v8::ScriptOrigin origin(isolate, V8String(isolate, kScriptName));
   v8::Local<v8::Script> script;
-  v8::Local<v8::Value> state;
+  v8::Local<v8::Value> prelude;
   if (!v8::Script::Compile(context, V8String(isolate, kBuildTimeGlobalsJs), &origin)
            .ToLocal(&script) ||
-      !script->Run(context).ToLocal(&state) || !state->IsObject()) {
+      !script->Run(context).ToLocal(&prelude) || !prelude->IsObject()) {
     return absl::InternalError(absl::StrCat(
         "could not set up the build-time globals: ",
         try_catch.HasCaught() ? FormatTryCatch(isolate, context, try_catch) : "no state"));
   }
-  return BuildTimeGlobals(isolate, state.As<v8::Object>());
+  return BuildTimeGlobals(isolate, prelude.As<v8::Object>());
 }
 
 absl::Status BuildTimeGlobals::Finish(v8::SnapshotCreator& creator, v8::Local<v8::Context> context,
                                       const ScriptNameMapper& mapper, Sidecar& sidecar) {
   v8::HandleScope scope(isolate_);
-  v8::Local<v8::Object> state = state_.Get(isolate_);
+  v8::Local<v8::Object> prelude = prelude_.Get(isolate_);
+  v8::Local<v8::Value> state_value = Field(context, prelude, "state");
+  if (!state_value->IsObject()) return absl::InternalError("the build-time globals have no state");
+  v8::Local<v8::Object> state = state_value.As<v8::Object>();
   RETURN_IF_ERROR(RunSnapshotCallbacks(isolate_, context, state, SnapshotHook::kSerialize, mapper));
-  ASSIGN_OR_RETURN(v8::Local<v8::Value> finished, CallMethod(isolate_, context, state, "finish"));
+  ASSIGN_OR_RETURN(v8::Local<v8::Value> finished, CallMethod(isolate_, context, prelude, "finish"));
   if (!finished->IsObject()) return absl::InternalError("finish() returned no result");
   v8::Local<v8::Value> problems = Field(context, finished.As<v8::Object>(), "problems");
   if (problems->IsArray() && problems.As<v8::Array>()->Length() > 0) {
@@ -505,7 +498,7 @@ absl::Status BuildTimeGlobals::Finish(v8::SnapshotCreator& creator, v8::Local<v8
   if (Field(context, finished.As<v8::Object>(), "loadHasWork")->IsTrue()) {
     sidecar.set_build_state_data_index(static_cast<int32_t>(creator.AddData(context, state)));
   }
-  state_.Reset();
+  prelude_.Reset();
   return absl::OkStatus();
 }
 

@@ -46,11 +46,12 @@ class BuildTimeGlobals {
   static absl::Status CheckFlagsTakeEffectWhileBuilding(const std::vector<std::string>& flags);
 
  private:
-  BuildTimeGlobals(v8::Isolate* isolate, v8::Local<v8::Object> state)
-      : isolate_(isolate), state_(isolate, state) {}
+  BuildTimeGlobals(v8::Isolate* isolate, v8::Local<v8::Object> prelude)
+      : isolate_(isolate), prelude_(isolate, prelude) {}
 
   v8::Isolate* isolate_;
-  v8::Global<v8::Object> state_;
+  // What the build-time script returned: { state, finish }.
+  v8::Global<v8::Object> prelude_;
 };
 
 }  // namespace v8snap
