@@ -23,6 +23,8 @@
 #include "runtime/js_runtime.h"
 #include "runtime/permissions.h"
 #include "runtime/process_output.h"
+#include "runtime/serve/prestarted_runtime.h"
+#include "runtime/serve/serve_main.h"
 
 namespace v8snap {
 namespace {
@@ -88,6 +90,10 @@ bool IsRuntimeError(const absl::Status& status) {
 
 int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* builder_name) {
   const std::string tool = tool_name;
+  // `--serve SOCKET`: keep runtimes ready for snapshot_run_client (runtime/serve/serve_main.h).
+  if (IsServeCommand(argc, argv)) {
+    return RunServeMain(argc, argv, tool_name, builder_name, RunRuntimeMain);
+  }
   // A reader that goes away (`| head -1`) must not kill the process with SIGPIPE (exit 141):
   // the write op sees EPIPE instead and the run ends quietly (runtime/process_output.h).
   IgnoreClosedOutput();
@@ -212,7 +218,7 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
   }
 
   auto runtime =
-      no_snapshot ? JsRuntime::FromSource(config) : JsRuntime::FromSnapshot(snapshot, config);
+      no_snapshot ? JsRuntime::FromSource(config) : PrestartedOrFromSnapshot(snapshot, config);
   if (!runtime.ok()) {
     PrintError(tool, runtime.status());
     return kExitFailure;

@@ -1,0 +1,106 @@
+// PrestartedOrFromSnapshot: hands a runtime made ahead to the command that fits it.
+#include "runtime/serve/prestarted_runtime.h"
+
+#include <sys/stat.h>
+
+#include <cstdlib>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "format/snapshot_files.h"
+#include "v8-isolate.h"
+
+namespace v8snap {
+namespace {
+
+// What a file was when the runtime was made from it. A rebuilt snapshot is renamed into place
+// (a new inode) or, written some other way, gets a new mtime or size.
+std::string FileIdentity(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return "missing";
+  return absl::StrCat(st.st_dev, ":", st.st_ino, ":", st.st_size, ":", st.st_mtim.tv_sec, ".",
+                      st.st_mtim.tv_nsec, ":", st.st_ctim.tv_sec, ".", st.st_ctim.tv_nsec);
+}
+
+std::string SnapshotIdentity(const std::string& snapshot) {
+  return absl::StrCat(FileIdentity(snapshot), "|", FileIdentity(SidecarPathFor(snapshot)));
+}
+
+// Everything of a configuration that makes one runtime differ from another. Paths in
+// permissions are canonical already, so a grant given relative to another folder compares by
+// where it leads.
+std::string ConfigFingerprint(const std::string& snapshot, const RuntimeConfig& config) {
+  const Permissions& p = config.permissions;
+  return absl::StrCat(
+      snapshot, "\n", config.manifest_label, "\n", config.manifest.path, "\n",
+      config.manifest.digest, "\n", config.manifest.text, "\n", config.builder_name, "\n",
+      config.relink, "\n", config.limits.max_heap_mb, "\n", config.limits.timeout_ms, "\n",
+      p.allows_all(Access::kRead), ":", absl::StrJoin(p.roots(Access::kRead), "\n"), "\n",
+      p.allows_all(Access::kWrite), ":", absl::StrJoin(p.roots(Access::kWrite), "\n"));
+}
+
+std::string TimeZoneSetting() {
+  const char* tz = std::getenv("TZ");
+  return tz == nullptr ? std::string("\x01unset") : std::string(tz);
+}
+
+struct Prestart {
+  PrestartWaiter wait = nullptr;
+  std::unique_ptr<JsRuntime> runtime;
+  std::string fingerprint;
+  std::string snapshot_path;
+  std::string identity;
+  std::string time_zone;
+  std::string not_used_reason;
+};
+
+Prestart& State() {
+  static Prestart* state = new Prestart();
+  return *state;
+}
+
+}  // namespace
+
+void PrestartOnNextLoad(PrestartWaiter wait) { State().wait = wait; }
+
+const std::string& PrestartedRuntimeNotUsedReason() { return State().not_used_reason; }
+
+absl::StatusOr<std::unique_ptr<JsRuntime>> PrestartedOrFromSnapshot(const std::string& snapshot,
+                                                                    const RuntimeConfig& config) {
+  Prestart& state = State();
+  if (state.wait != nullptr) {
+    PrestartWaiter wait = std::exchange(state.wait, nullptr);
+    // Identity first, then the read: a file replaced during the read looks changed later.
+    state.identity = SnapshotIdentity(snapshot);
+    state.snapshot_path = snapshot;
+    state.fingerprint = ConfigFingerprint(snapshot, config);
+    state.time_zone = TimeZoneSetting();
+    absl::StatusOr<std::unique_ptr<JsRuntime>> made = JsRuntime::FromSnapshot(snapshot, config);
+    if (made.ok()) state.runtime = std::move(*made);
+    wait(made.status());
+    std::abort();  // `wait` takes the command and never returns here.
+  }
+  if (state.runtime != nullptr) {
+    std::unique_ptr<JsRuntime> runtime = std::move(state.runtime);
+    if (ConfigFingerprint(snapshot, config) != state.fingerprint) {
+      state.not_used_reason = "the command's configuration differs from the server's";
+    } else if (SnapshotIdentity(snapshot) != state.identity) {
+      state.not_used_reason = absl::StrCat(snapshot, " or its sidecar changed on disk");
+    } else {
+      // V8 caches the local time zone; the command's TZ may differ from the server's.
+      if (TimeZoneSetting() != state.time_zone) {
+        runtime->isolate()->DateTimeConfigurationChangeNotification(
+            v8::Isolate::TimeZoneDetection::kRedetect);
+      }
+      return runtime;
+    }
+    // Disposed before another blob is loaded: live isolates share V8's read-only heap and its
+    // hash seed (docs/reliability.md, "Hash seed").
+    runtime.reset();
+  }
+  return JsRuntime::FromSnapshot(snapshot, config);
+}
+
+}  // namespace v8snap

@@ -1,0 +1,202 @@
+// RunRuntimeChild: one pre-started runtime serving one command (runtime/serve/runtime_child.h).
+#include "runtime/serve/runtime_child.h"
+
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "runtime/serve/prestarted_runtime.h"
+#include "runtime/serve/serve_protocol.h"
+
+extern char** environ;
+
+namespace v8snap {
+namespace {
+
+RuntimeChildOptions& Options() {
+  static RuntimeChildOptions* options = new RuntimeChildOptions();
+  return *options;
+}
+
+void SendControl(char kind, const std::string& text = "") {
+  std::string message = std::string(1, kind) + text;
+  // The server may be gone (killed, or restarted into a new binary): the command goes on.
+  (void)send(Options().control_fd, message.data(), message.size(), MSG_NOSIGNAL);
+}
+
+void SendReply(int conn, const char* tag, int32_t value) {
+  ServeReply reply{};
+  std::memcpy(reply.tag, tag, 4);
+  reply.value = value;
+  reply.pid = static_cast<int32_t>(getpid());
+  (void)send(conn, &reply, sizeof(reply), MSG_NOSIGNAL);
+}
+
+// The client's connection, from the server; -1 when the server went away first.
+int ReceiveConnection() {
+  char kind = 0;
+  char control[CMSG_SPACE(sizeof(int))] = {};
+  iovec iov{&kind, 1};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  ssize_t got;
+  do {
+    got = recvmsg(Options().control_fd, &msg, MSG_CMSG_CLOEXEC);
+  } while (got < 0 && errno == EINTR);
+  cmsghdr* cmsg = got == 1 ? CMSG_FIRSTHDR(&msg) : nullptr;
+  if (kind != kServerCommand || cmsg == nullptr || cmsg->cmsg_type != SCM_RIGHTS) return -1;
+  int fd;
+  std::memcpy(&fd, CMSG_DATA(cmsg), sizeof(fd));
+  return fd;
+}
+
+bool ReadExactly(int fd, char* data, size_t size) {
+  while (size > 0) {
+    ssize_t r = read(fd, data, size);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) return false;
+    data += r;
+    size -= static_cast<size_t>(r);
+  }
+  return true;
+}
+
+struct Command {
+  int stdio[3] = {-1, -1, -1};
+  mode_t umask = 022;
+  std::string cwd;
+  std::vector<std::string> args;
+  std::vector<char*> env;  // into `payload`
+  std::string payload;
+};
+
+// The client's command; false when the client went away or sent something else.
+bool ReceiveCommand(int conn, Command& command) {
+  ServeCommandHeader header{};
+  char control[CMSG_SPACE(3 * sizeof(int))] = {};
+  iovec iov{&header, sizeof(header)};
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof(control);
+  ssize_t got;
+  do {
+    got = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
+  } while (got < 0 && errno == EINTR);
+  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
+  if (got != sizeof(header) || cmsg == nullptr || cmsg->cmsg_type != SCM_RIGHTS ||
+      cmsg->cmsg_len != CMSG_LEN(3 * sizeof(int))) {
+    return false;
+  }
+  std::memcpy(command.stdio, CMSG_DATA(cmsg), sizeof(command.stdio));
+  if (std::memcmp(header.magic, V8SNAP_SERVE_COMMAND_MAGIC, 4) != 0 ||
+      header.payload_bytes > V8SNAP_SERVE_MAX_PAYLOAD) {
+    return false;
+  }
+  command.umask = static_cast<mode_t>(header.umask & 0777);
+  command.payload.resize(header.payload_bytes);
+  if (!ReadExactly(conn, command.payload.data(), command.payload.size())) return false;
+  // cwd, argc arguments, envc variables: exactly 1 + argc + envc strings.
+  std::vector<char*> strings;
+  for (size_t at = 0; at < command.payload.size();) {
+    size_t end = command.payload.find('\0', at);
+    if (end == std::string::npos) return false;
+    strings.push_back(command.payload.data() + at);
+    at = end + 1;
+  }
+  if (strings.size() != 1 + size_t{header.argc} + header.envc) return false;
+  command.cwd = strings[0];
+  command.args.assign(strings.begin() + 1, strings.begin() + 1 + header.argc);
+  command.env.assign(strings.begin() + 1 + header.argc, strings.end());
+  command.env.push_back(nullptr);
+  return true;
+}
+
+// The process becomes what a direct run would have been: the client's stdio, folder,
+// environment and umask.
+bool BecomeClient(Command& command) {
+  for (int i = 0; i < 3; ++i) {
+    if (dup2(command.stdio[i], i) < 0) return false;
+  }
+  for (int fd : command.stdio) {
+    if (fd > 2) close(fd);
+  }
+  umask(command.umask);
+  environ = command.env.data();
+  if (chdir(command.cwd.c_str()) != 0) {
+    std::fprintf(stderr,
+                 "%s: error: cannot enter the client's working folder %s: %s\n  fix: run the "
+                 "client from a folder the server's user can enter\n",
+                 Options().tool_name, command.cwd.c_str(), std::strerror(errno));
+    return false;
+  }
+  return true;
+}
+
+[[noreturn]] void ServeOneCommand(const absl::Status& prestarted) {
+  if (prestarted.ok()) {
+    SendControl(kChildReady);
+  } else {
+    SendControl(kChildFailed, std::string(prestarted.message()));
+  }
+  int conn = ReceiveConnection();
+  if (conn < 0) _exit(0);  // the server stopped, or retired this runtime
+  Command command;
+  if (!ReceiveCommand(conn, command)) _exit(0);  // nothing ran: the server says so
+  SendReply(conn, V8SNAP_SERVE_TAG_STARTED, 0);
+  SendControl(kChildStarted);
+  int code = 1;
+  if (BecomeClient(command)) {
+    const RuntimeChildOptions& options = Options();
+    std::vector<std::string> args = {options.tool_name};
+    args.insert(args.end(), options.fixed_args.begin(), options.fixed_args.end());
+    args.insert(args.end(), command.args.begin(), command.args.end());
+    std::vector<char*> argv;
+    for (std::string& arg : args) argv.push_back(arg.data());
+    argv.push_back(nullptr);
+    code = options.run(static_cast<int>(args.size()), argv.data(), options.tool_name,
+                       options.builder_name);
+  }
+  if (!PrestartedRuntimeNotUsedReason().empty()) SendControl(kChildStale);
+  std::fflush(stdout);
+  std::fflush(stderr);
+  SendReply(conn, V8SNAP_SERVE_TAG_EXIT, code);
+  SendControl(kChildDelivered);
+  // No exit handlers: the runtime is gone already, and this process did nothing else.
+  _exit(code);
+}
+
+}  // namespace
+
+void RunRuntimeChild(RuntimeChildOptions options) {
+  Options() = std::move(options);
+  const RuntimeChildOptions& o = Options();
+  PrestartOnNextLoad(&ServeOneCommand);
+  // The snapshot stands in for SCRIPT, which must name a readable file; it is never run.
+  std::vector<std::string> args = {o.tool_name};
+  args.insert(args.end(), o.fixed_args.begin(), o.fixed_args.end());
+  args.push_back(o.snapshot);
+  std::vector<char*> argv;
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  // Returns only when the flags were refused before a runtime was made (printed already).
+  int code = o.run(static_cast<int>(args.size()), argv.data(), o.tool_name, o.builder_name);
+  std::fflush(stderr);
+  _exit(code == 0 ? 1 : code);
+}
+
+}  // namespace v8snap

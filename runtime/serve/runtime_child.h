@@ -1,0 +1,40 @@
+// The life of one runtime process of `snapshot_run --serve`: forked by the server before V8 has
+// started any thread, it starts V8, loads and checks the snapshot, says it is ready, and then
+// serves exactly one command with the client's folder, environment, umask and stdio.
+#ifndef V8SNAP_RUNTIME_SERVE_RUNTIME_CHILD_H_
+#define V8SNAP_RUNTIME_SERVE_RUNTIME_CHILD_H_
+
+#include <string>
+#include <vector>
+
+namespace v8snap {
+
+// snapshot_run's command line as a function (RunRuntimeMain): passed in, so that this folder
+// does not depend on the target that calls it.
+using RunCommandFn = int (*)(int argc, char** argv, const char* tool_name,
+                             const char* builder_name);
+
+// Messages on the control socket (SOCK_SEQPACKET) between the server and a runtime process.
+inline constexpr char kChildReady = 'R';    // runtime made and checked
+inline constexpr char kChildFailed = 'E';   // making it failed; the message follows
+inline constexpr char kChildStarted = 'T';  // the client was told STRT: the command runs
+inline constexpr char kChildStale = 'S';    // the snapshot changed: the other ready ones are stale
+inline constexpr char kChildDelivered = 'D';  // the command's exit code reached the client
+inline constexpr char kServerCommand = 'C';   // carries the client's connection (SCM_RIGHTS)
+
+struct RuntimeChildOptions {
+  int control_fd = -1;
+  std::vector<std::string> fixed_args;  // the server's run flags, paths made absolute
+  std::string snapshot;                 // the --snapshot among them
+  const char* tool_name = nullptr;
+  const char* builder_name = nullptr;
+  RunCommandFn run = nullptr;
+};
+
+// Never returns: the process ends with the command's exit code (or 0 when the server went away
+// before sending one).
+[[noreturn]] void RunRuntimeChild(RuntimeChildOptions options);
+
+}  // namespace v8snap
+
+#endif  // V8SNAP_RUNTIME_SERVE_RUNTIME_CHILD_H_
