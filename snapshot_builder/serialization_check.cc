@@ -40,6 +40,8 @@ struct Root {
   const Node* node;
   // "globalThis", "export fmt of ext:app/app.js", or a module's specifier.
   std::string label;
+  // The JS name the path's steps continue from: "globalThis", "fmt"; empty for a module.
+  std::string js_name;
   // The script whose scope the root's context variables belong to (a module's own specifier);
   // empty when the root is a JS value, whose closures say it themselves.
   std::string script;
@@ -89,9 +91,10 @@ class HeapWalk {
         call_site_info_(Internalized("system / CallSiteInfo")),
         array_buffer_data_(Internalized("system / JSArrayBufferData")) {}
 
-  void AddRoot(const Node* node, std::string label, std::string script, bool is_value) {
+  void AddRoot(const Node* node, std::string label, std::string js_name, std::string script,
+               bool is_value) {
     if (node == nullptr) return;
-    roots_.push_back({node, std::move(label), std::move(script), is_value});
+    roots_.push_back({node, std::move(label), std::move(js_name), std::move(script), is_value});
   }
 
   // Visits everything reachable from the roots added since the last call, breadth first, so
@@ -297,7 +300,16 @@ class HeapWalk {
       return "(reachable only from V8's own roots, such as a pending callback or a handle the "
              "build holds)";
     }
-    std::string text = root.label;
+    // "globalThis.a.b", "export fmt of S, at fmt[0]": a description (`base`) and the JS steps
+    // from the name it gives.
+    std::string base = root.label;
+    std::string name = root.js_name;
+    std::string steps;
+    auto text = [&] {
+      if (steps.empty()) return base;
+      if (base == name || absl::StartsWith(steps, " (")) return absl::StrCat(base, steps);
+      return absl::StrCat(base, ", at ", name, steps);
+    };
     std::string script = root.script;
     bool is_value = root.is_value;
     std::string inside;  // an internal edge crossed since the last named step
@@ -310,18 +322,18 @@ class HeapWalk {
         switch (edge->GetType()) {
           case Edge::kProperty: {
             std::string name = EdgeName(edge);
-            if (!inside.empty()) absl::StrAppend(&text, inside);
+            if (!inside.empty()) absl::StrAppend(&steps, inside);
             inside.clear();
-            absl::StrAppend(&text, IsIdentifier(name) ? absl::StrCat(".", name)
-                                   : absl::StartsWith(name, "<symbol")
-                                       ? absl::StrCat("[", name, "]")
-                                       : absl::StrCat("[\"", absl::CEscape(name), "\"]"));
+            absl::StrAppend(&steps, IsIdentifier(name) ? absl::StrCat(".", name)
+                                    : absl::StartsWith(name, "<symbol")
+                                        ? absl::StrCat("[", name, "]")
+                                        : absl::StrCat("[\"", absl::CEscape(name), "\"]"));
             break;
           }
           case Edge::kElement:
-            if (!inside.empty()) absl::StrAppend(&text, inside);
+            if (!inside.empty()) absl::StrAppend(&steps, inside);
             inside.clear();
-            absl::StrAppend(&text, "[", EdgeName(edge), "]");
+            absl::StrAppend(&steps, "[", EdgeName(edge), "]");
             break;
           case Edge::kContextVariable: {
             if (last_closure != nullptr) {
@@ -331,13 +343,15 @@ class HeapWalk {
             if (last_closure == nullptr && is_value) {
               // Reached from the global object without a function: a top-level let, const or
               // class of a classic script, which lives in V8's script context, not on globalThis.
-              text = absl::StrCat("top-level variable ", EdgeName(edge),
+              base = absl::StrCat("top-level variable ", EdgeName(edge),
                                   " (a let, const or class of a classic script)");
             } else {
-              std::string holder = is_value ? absl::StrCat(" (held by ", text, ")") : "";
-              text = absl::StrCat("variable ", EdgeName(edge), " in the scope of ",
+              std::string holder = is_value ? absl::StrCat(" (held by ", text(), ")") : "";
+              base = absl::StrCat("variable ", EdgeName(edge), " in the scope of ",
                                   script.empty() ? "a script" : script, holder);
             }
+            name = EdgeName(edge);
+            steps.clear();
             is_value = true;
             inside.clear();
             break;
@@ -349,7 +363,7 @@ class HeapWalk {
             std::string name = EdgeName(edge);
             if (name == "buffer" && is_value && inside.empty()) {
               // A typed array's or DataView's buffer, which JS reads as `.buffer`.
-              absl::StrAppend(&text, ".buffer");
+              absl::StrAppend(&steps, ".buffer");
               break;
             }
             bool transparent = !is_value || from->GetType() == Node::kClosure ||
@@ -372,8 +386,8 @@ class HeapWalk {
       }
       if (node->GetType() == Node::kClosure) last_closure = node;
     }
-    if (!inside.empty()) absl::StrAppend(&text, inside);
-    return text;
+    if (!inside.empty()) absl::StrAppend(&steps, inside);
+    return text();
   }
 
   v8::Isolate* isolate_;
@@ -418,7 +432,7 @@ void AddExportRoots(v8::Isolate* isolate, const Node* module, const std::string&
         if (Utf8(isolate, value->GetName()) != "value") continue;
         walk.AddRoot(value->GetToNode(),
                      absl::StrCat("export ", Utf8(isolate, key->GetName()), " of ", specifier),
-                     specifier, /*is_value=*/true);
+                     Utf8(isolate, key->GetName()), specifier, /*is_value=*/true);
       }
     }
   }
@@ -438,18 +452,18 @@ absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> 
   HeapWalk walk(isolate, context, snapshot);
   const Node* global_proxy = snapshot->GetNodeById(profiler->GetObjectId(context->Global()));
   walk.SetGlobalProxy(global_proxy);
-  walk.AddRoot(global_proxy, "globalThis", "", /*is_value=*/true);
+  walk.AddRoot(global_proxy, "globalThis", "globalThis", "", /*is_value=*/true);
   for (const auto& [name, lazy] : modules.Names()) {
     if (lazy) continue;
     const Node* module = ModuleNode(isolate, snapshot, modules.Find(name));
     if (module == nullptr) continue;
     AddExportRoots(isolate, module, name, walk);
     // Then the module's own scope (its variables, through its generator's context).
-    walk.AddRoot(module, name, name, /*is_value=*/false);
+    walk.AddRoot(module, name, "", name, /*is_value=*/false);
   }
   walk.Walk();
   // Whatever else the snapshot would carry: handles, V8's roots.
-  walk.AddRoot(snapshot->GetRoot(), "", "", /*is_value=*/false);
+  walk.AddRoot(snapshot->GetRoot(), "", "", "", /*is_value=*/false);
   walk.Walk();
   std::vector<std::string> problems = walk.Problems();
   // After the heap snapshot's full GC: what a runtime needs to deserialize the blob.

@@ -99,6 +99,13 @@ TEST_F(SerializationCheckTest, EveryIntlObjectIsNamedByItsPathAndKind) {
        "  return (n) => fmt.format(n);\n})();",
        "variable fmt in the scope of ext:app/app.js (held by globalThis.format): an "
        "Intl.NumberFormat"},
+      {"js",
+       "globalThis.get = (() => {\n  const cache = { fmt: new Intl.NumberFormat() };\n"
+       "  return () => cache;\n})();",
+       "variable cache in the scope of ext:app/app.js (held by globalThis.get), at cache.fmt: an "
+       "Intl.NumberFormat"},
+      {"esm", "export const list = [1, new Intl.Locale('en')];",
+       "export list of ext:app/app.js, at list[1]: an Intl.Locale"},
       {"esm", "export const fmt = new Intl.NumberFormat();",
        "export fmt of ext:app/app.js: an Intl.NumberFormat"},
       {"esm",
