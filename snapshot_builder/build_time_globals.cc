@@ -178,8 +178,9 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
   };
 
   // Every property V8 10.2 adds after a load, with what stands in for it while building:
-  // [holder, holder's name, key, descriptor installed now (undefined: none), V8's own after a
-  // load (undefined: a built-in of V8's, never compared)].
+  // [holder, holder's name, key, descriptor installed now (undefined: none), what V8 adds after
+  // a load when finish() must compare with that instead (only Error.stackTraceLimit, which
+  // bootstrap sets as V8 would)]. finish() records what differs from it.
   const installed = [
     [Array.prototype, "Array.prototype", "at", method(arrayShims.at)],
     [Array.prototype, "Array.prototype", "findLast", method(arrayShims.findLast)],
