@@ -47,6 +47,36 @@ void PrintError(const std::string& tool, const absl::Status& status) {
   PrintError(tool, std::string(status.message()));
 }
 
+namespace {
+
+// The option `name` ("--out", "-v") of `app` or of any of its subcommands, or null.
+const CLI::Option* FindOption(const CLI::App& app, const std::string& name) {
+  if (const CLI::Option* option = app.get_option_no_throw(name)) return option;
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) {
+    if (const CLI::Option* option = FindOption(*sub, name)) return option;
+  }
+  return nullptr;
+}
+
+// The first argument that looks like a flag but names none of `app`'s options. CLI11 checks
+// required options before it reports extra arguments, so `tool --bogus` would otherwise be told
+// "--manifest is required" and never hear about the typo.
+std::string FirstUnknownFlag(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    const std::string name = arg.substr(0, arg.find('='));
+    const CLI::Option* option = FindOption(app, name);
+    if (option == nullptr) return name;
+    // "--out x.bin": the value is not a flag, even when it starts with '-'.
+    if (name == arg && option->get_expected_min() > 0) ++i;
+  }
+  return "";
+}
+
+}  // namespace
+
 int ParseOrExit(CLI::App& app, int argc, char** argv) {
   try {
     app.parse(argc, argv);
@@ -57,7 +87,15 @@ int ParseOrExit(CLI::App& app, int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    app.exit(e);
+    // Printed as every other error of the tool ("tool: error: ..."), not CLI11's bare line.
+    const std::string tool = app.get_name();
+    std::string unknown;
+    if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr) {
+      unknown = FirstUnknownFlag(app, argc, argv);
+    }
+    PrintError(tool, absl::StrCat(unknown.empty() ? std::string(e.what())
+                                                  : absl::StrCat("unknown flag '", unknown, "'"),
+                                  " (", tool, " --help lists the flags)"));
     return kExitUsage;
   }
   return -1;
@@ -136,6 +174,9 @@ void PrintErrorAs(ErrorFormat format, const std::string& tool, const absl::Statu
 bool UseColor(int fd) {
   const char* no_color = std::getenv("NO_COLOR");
   if (no_color != nullptr && no_color[0] != '\0') return false;
+  // A terminal that says it cannot do escapes (Emacs shells, some CI consoles) gets none.
+  const char* term = std::getenv("TERM");
+  if (term != nullptr && std::string(term) == "dumb") return false;
   return isatty(fd) != 0;
 }
 

@@ -32,8 +32,9 @@ std::string FormatError(const std::string& tool, const std::string& message, boo
 void PrintError(const std::string& tool, const absl::Status& status);
 void PrintError(const std::string& tool, const std::string& message);
 
-// Parses argv; on --help/--version prints and returns kExitOk, on a usage error prints it and
-// returns kExitUsage; returns -1 when the caller should go on.
+// Parses argv; on --help/--version prints and returns kExitOk, on a usage error prints it as
+// "tool: error: ... (tool --help lists the flags)" and returns kExitUsage; returns -1 when the
+// caller should go on. An unknown flag is named even when a required option is missing too.
 int ParseOrExit(CLI::App& app, int argc, char** argv);
 
 // Ignores SIGPIPE, so a reader that goes away (`snapshot_inspect info x.bin | head -5`) ends the
@@ -63,7 +64,7 @@ std::string ToGithubAnnotations(const std::string& report);
 // PrintError, or the report as annotations on stdout (where GitHub reads them) for kGithub.
 void PrintErrorAs(ErrorFormat format, const std::string& tool, const absl::Status& status);
 
-// True when stderr is a terminal and NO_COLOR is unset.
+// True when `fd` is a terminal, NO_COLOR is unset or empty, and TERM is not "dumb".
 bool UseColor(int fd);
 
 }  // namespace v8snap

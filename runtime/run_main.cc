@@ -105,13 +105,13 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
           "Examples:\n"
           "  ",
           tool,
-          " --snapshot out/release/default.bin hello.js\n"
+          " --snapshot app.bin hello.js\n"
           "  ",
           tool,
           " --no-snapshot hello.js                 # evaluate the extensions from source\n"
           "  ",
           tool,
-          " --snapshot s.bin --manifest m.textproto hello.js\n\n"
+          " --snapshot app.bin --manifest app.textproto hello.js\n\n"
           "The runtime is configured by the manifest compiled into this binary unless --manifest\n"
           "names another. Before V8 sees the snapshot, its sidecar is checked against that\n"
           "configuration; any difference is refused with the first culprit named (--relink binds\n"

@@ -27,7 +27,7 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
       absl::StrCat(
           "Builds a V8 startup snapshot from a manifest and writes the blob and its sidecar.\n\n"
           "Examples:\n  ",
-          tool, " --manifest manifests/default.textproto --out out/default.bin\n  ", tool,
+          tool, " --manifest app.textproto --out app.bin\n  ", tool,
           " --manifest m.textproto --out snap.bin --code-cache=keep --verbose\n\n"
           "Writes OUT and OUT.sidecar.pb, each atomically: a failed build leaves the previous "
           "pair.\n"

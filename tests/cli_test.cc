@@ -110,5 +110,97 @@ TEST(CliTest, NoColorsWhenNotOnATerminal) {
   EXPECT_THAT(r.err, Not(HasSubstr("\033[")));
 }
 
+// CLI11's usage errors read like every other error of the tool, and say where help is.
+TEST(CliTest, UsageErrorsHaveTheToolsErrorPrefix) {
+  struct Row {
+    std::vector<std::string> args;
+    std::string expected_err;
+  };
+  for (const Row& row : std::vector<Row>{
+           {{"snapshot_builder", "--manifest", "m", "--out", "o", "--code-cache=maybe"},
+            "snapshot_builder: error: --code-cache: maybe not in {keep,clear} (snapshot_builder "
+            "--help lists the flags)\n"},
+           {{"snapshot_builder", "--out", "x.bin"},
+            "snapshot_builder: error: --manifest is required (snapshot_builder --help lists the "
+            "flags)\n"},
+           {{"snapshot_run", "--snapshot", "a.bin", "--no-snapshot", "x.js"},
+            "snapshot_run: error: --snapshot excludes --no-snapshot (snapshot_run --help lists "
+            "the flags)\n"},
+           {{"snapshot_inspect", "info"},
+            "snapshot_inspect: error: snapshot is required (snapshot_inspect --help lists the "
+            "flags)\n"},
+       }) {
+    ToolResult r = RunTool(row.args[0], {row.args.begin() + 1, row.args.end()});
+    EXPECT_EQ(r.exit_code, 2) << row.args[0];
+    EXPECT_EQ(r.out, "") << row.args[0];
+    EXPECT_EQ(r.err, row.expected_err);
+  }
+}
+
+// CLI11 checks required options first: a misspelt flag must still be what the user hears about.
+TEST(CliTest, AnUnknownFlagIsNamedBeforeAMissingRequiredOne) {
+  ToolResult r = RunTool("snapshot_builder", {"--bogus"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err,
+            "snapshot_builder: error: unknown flag '--bogus' (snapshot_builder --help lists the "
+            "flags)\n");
+  // A value that starts with '-' is a value, not an unknown flag.
+  ToolResult value = RunTool("snapshot_builder", {"--manifest", "-m.textproto"});
+  EXPECT_EQ(value.exit_code, 2);
+  EXPECT_THAT(value.err, HasSubstr("--out is required"));
+}
+
+// The examples are what a user of an installed v8snap can type: no paths of the source tree.
+TEST(CliTest, HelpExamplesShowNoSourceTreePaths) {
+  for (const std::vector<std::string>& args :
+       std::vector<std::vector<std::string>>{{"snapshot_builder", "--help"},
+                                             {"snapshot_run", "--help"},
+                                             {"snapshot_inspect", "--help"},
+                                             {"snapshot_inspect", "info", "--help"},
+                                             {"snapshot_inspect", "verify", "--help"},
+                                             {"snapshot_inspect", "validate", "--help"},
+                                             {"snapshot_inspect", "diff", "--help"},
+                                             {"snapshot_inspect", "heap", "--help"}}) {
+    ToolResult help = RunTool(args[0], {args.begin() + 1, args.end()});
+    EXPECT_EQ(help.exit_code, 0) << args[0] << " " << args[1];
+    EXPECT_THAT(help.out, HasSubstr("Examples:")) << args[0] << " " << args[1];
+    EXPECT_THAT(help.out, Not(HasSubstr("out/release"))) << args[0] << " " << args[1];
+    EXPECT_THAT(help.out, Not(HasSubstr("manifests/default"))) << args[0] << " " << args[1];
+  }
+}
+
+// What docs/inspect.md promises a script that asked for --json.
+TEST(CliTest, JsonOnTroubleIsAReportOrNothing) {
+  TempDir tmp;
+  const std::string missing = tmp.path() + "/missing.bin";
+  ToolResult info = RunTool("snapshot_inspect", {"info", missing, "--json"});
+  EXPECT_EQ(info.exit_code, 1);
+  EXPECT_EQ(info.out, "");
+  EXPECT_THAT(info.err, StartsWith("snapshot_inspect: error: no "));
+  ToolResult diff = RunTool("snapshot_inspect", {"diff", missing, missing, "--json"});
+  EXPECT_EQ(diff.exit_code, 2);
+  EXPECT_EQ(diff.out, "");
+  ToolResult verify = RunTool("snapshot_inspect", {"verify", missing, "--json"});
+  EXPECT_EQ(verify.exit_code, 1);
+  EXPECT_THAT(verify.out, StartsWith("{"));
+  EXPECT_THAT(verify.out, HasSubstr("\"ok\": false"));
+  EXPECT_THAT(verify.err, StartsWith("snapshot_inspect: error: no snapshot blob at"));
+}
+
+// On a terminal (script(1) gives the tool one), "error:" is red unless NO_COLOR or TERM=dumb.
+TEST(CliTest, ColorsOnATerminalOnlyWhenAllowed) {
+  if (RunTool("/bin/sh", {"-c", "command -v script"}).exit_code != 0) {
+    GTEST_SKIP() << "script(1) is not installed (apt-get install bsdutils)";
+  }
+  const std::string command = "'" + ToolPath("snapshot_builder") + "' --bogus";
+  auto on_terminal = [&](const std::string& env) {
+    return RunTool("/bin/sh", {"-c", env + " script -qec \"" + command + "\" /dev/null"});
+  };
+  EXPECT_THAT(on_terminal("TERM=xterm NO_COLOR=").out, HasSubstr("\033[1;31merror:"));
+  EXPECT_THAT(on_terminal("TERM=xterm NO_COLOR=1").out, Not(HasSubstr("\033[")));
+  EXPECT_THAT(on_terminal("TERM=dumb NO_COLOR=").out, Not(HasSubstr("\033[")));
+  EXPECT_THAT(on_terminal("TERM=dumb NO_COLOR=").out, HasSubstr("error: unknown flag '--bogus'"));
+}
+
 }  // namespace
 }  // namespace v8snap::testing
