@@ -213,13 +213,11 @@ std::optional<std::string> ClosestName(absl::string_view name,
 
 std::string Quoted(absl::string_view s) { return absl::StrCat("'", s, "'"); }
 
-// Why a source's bytes are not UTF-8 text, which is what the builder hands V8 (as Node and Deno
-// read sources): nullopt when they are. A UTF-8 byte-order mark is fine: V8 reads U+FEFF as
-// white space. Other encodings would reach V8 as mojibake and fail with a SyntaxError about a
-// character that is not in the file, so they are named here instead.
+// FindSourceEncodingProblem's finding before the fix is written: what is wrong and the
+// encoding to convert from.
 struct EncodingProblem {
-  std::string message;  // "is UTF-16 (little-endian), not UTF-8" / "...at 3:7..."
-  std::string from;     // the encoding to convert from, for the iconv fix
+  std::string message;  // "is encoded as UTF-16LE ..., not UTF-8" / "is not valid UTF-8: ..."
+  std::string from;     // the encoding to convert from, as iconv spells it
 };
 
 std::optional<EncodingProblem> CheckUtf8(absl::string_view bytes, const std::string& shown) {
@@ -728,15 +726,12 @@ class ManifestChecker {
               absl::StrCat("source ", Quoted(source.path), " of extension ", Quoted(e.loaded.name),
                            " cannot be read: ", contents.status().message()),
               UnreadableSourceFix(contents.status(), dir, source.resolved_path));
-        } else if (std::optional<EncodingProblem> encoding =
-                       CheckUtf8(*contents, source.resolved_path)) {
+        } else if (std::optional<SourceEncodingProblem> encoding =
+                       FindSourceEncodingProblem(*contents, source.resolved_path)) {
           Add(Kind::kOther, source.where,
               absl::StrCat("source ", Quoted(source.path), " of extension ", Quoted(e.loaded.name),
                            " ", encoding->message),
-              absl::StrCat("sources must be UTF-8 (a UTF-8 byte-order mark is fine): convert it, "
-                           "for example: iconv -f ",
-                           encoding->from, " -t UTF-8 '", source.resolved_path,
-                           "' > x.js && mv x.js '", source.resolved_path, "'"));
+              encoding->fix);
         } else {
           source.contents = *std::move(contents);
         }
@@ -813,6 +808,25 @@ class ManifestChecker {
 };
 
 }  // namespace
+
+std::optional<SourceEncodingProblem> FindSourceEncodingProblem(absl::string_view bytes,
+                                                               const std::string& path) {
+  std::optional<EncodingProblem> problem = CheckUtf8(bytes, path);
+  if (!problem.has_value()) return std::nullopt;
+  return SourceEncodingProblem{
+      std::move(problem->message),
+      absl::StrCat("sources must be UTF-8 (a UTF-8 byte-order mark is fine): convert it, for "
+                   "example: iconv -f ",
+                   problem->from, " -t UTF-8 '", path, "' > x.js && mv x.js '", path, "'")};
+}
+
+absl::Status CheckSourceIsUtf8(absl::string_view bytes, const std::string& path,
+                               absl::string_view what) {
+  std::optional<SourceEncodingProblem> problem = FindSourceEncodingProblem(bytes, path);
+  if (!problem.has_value()) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, " '", path, "' ", problem->message, "\n  fix: ", problem->fix));
+}
 
 std::string ManifestProblem::ToString() const {
   std::string location =

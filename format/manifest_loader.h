@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "format/manifest.pb.h"
 #include "format/sidecar.pb.h"
 
@@ -102,6 +104,24 @@ ManifestLoadResult LoadManifestFromText(const std::string& path, const std::stri
 // ReadFileToString's code (kNotFound when missing).
 absl::StatusOr<LoadedManifest> LoadManifestOrError(const std::string& path,
                                                    const ManifestCheckOptions& options);
+
+// Why `bytes`, the contents of the source file at `path`, are not UTF-8 text, which is what
+// v8snap hands V8 (as Node and Deno read sources): `message` ("is encoded as UTF-16LE (its
+// byte-order mark says so), not UTF-8", "is not valid UTF-8: byte 0xe9 at PATH:2:20 ...") and
+// `fix` (the iconv command). nullopt for UTF-8, with or without a byte-order mark (V8 reads
+// U+FEFF as white space). Other encodings would reach V8 as mojibake and fail with a
+// SyntaxError about a character that is not in the file. Manifest sources are checked by
+// LoadManifest; other JS files (the builder's --warmup script) through CheckSourceIsUtf8.
+struct SourceEncodingProblem {
+  std::string message;
+  std::string fix;
+};
+std::optional<SourceEncodingProblem> FindSourceEncodingProblem(absl::string_view bytes,
+                                                               const std::string& path);
+
+// The same as one kInvalidArgument: "<what> '<path>' <message>\n  fix: <fix>".
+absl::Status CheckSourceIsUtf8(absl::string_view bytes, const std::string& path,
+                               absl::string_view what);
 
 // Where one `extension { ... }` block sits in manifest text, as byte offsets: `begin` at the
 // `extension` keyword, `end` one past the closing brace.

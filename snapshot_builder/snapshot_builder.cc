@@ -99,6 +99,7 @@ absl::Status RunWarmup(v8::Isolate* isolate, v8::Local<v8::Context> context,
                         absl::StrCat("warm-up script: ", read.status().message()));
   }
   const std::string& source = *read;
+  RETURN_IF_ERROR(CheckSourceIsUtf8(source, path, "warm-up script"));
   v8::HandleScope scope(isolate);
   v8::TryCatch try_catch(isolate);
   v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "v8snap:warmup"));

@@ -137,6 +137,21 @@ TEST_F(BuildErrorsTest, SourcesThatAreNotUtf8AreNamedWithTheIconvFix) {
   }
 }
 
+TEST_F(BuildErrorsTest, AWarmUpScriptThatIsNotUtf8IsNamed) {
+  std::string warm = tmp_.Write("warm.js", std::string("\xFF\xFE"
+                                                       "f\0(\0)\0",
+                                                       8));
+  ToolResult r =
+      BuildScript("globalThis.f = () => 1;\n", true, {"--code-cache=keep", "--warmup", warm});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "snapshot_builder: error: warm-up script '" + warm +
+                       "' is encoded as UTF-16LE (its byte-order mark says so), not UTF-8\n"
+                       "  fix: sources must be UTF-8 (a UTF-8 byte-order mark is fine): convert "
+                       "it, for example: iconv -f UTF-16LE -t UTF-8 '" +
+                       warm + "' > x.js && mv x.js '" + warm + "'\n");
+  EXPECT_FALSE(BlobWritten());
+}
+
 TEST_F(BuildErrorsTest, AUtf8ByteOrderMarkIsFine) {
   ToolResult r = BuildScript("\xEF\xBB\xBF\"use strict\";\nglobalThis.word = \"caf\xC3\xA9\";\n");
   ASSERT_EQ(r.exit_code, 0) << r.err;
