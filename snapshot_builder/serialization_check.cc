@@ -83,10 +83,9 @@ const char* IntlKind(const std::string& name) {
 
 class HeapWalk {
  public:
-  HeapWalk(v8::Isolate* isolate, v8::Local<v8::Context> context, const v8::HeapSnapshot* snapshot)
+  HeapWalk(v8::Isolate* isolate, v8::Local<v8::Context> context)
       : isolate_(isolate),
         context_(context),
-        snapshot_(snapshot),
         foreign_(Internalized("system / Foreign")),
         call_site_info_(Internalized("system / CallSiteInfo")),
         array_buffer_data_(Internalized("system / JSArrayBufferData")) {}
@@ -392,7 +391,6 @@ class HeapWalk {
 
   v8::Isolate* isolate_;
   v8::Local<v8::Context> context_;
-  const v8::HeapSnapshot* snapshot_;
   v8::Local<v8::String> foreign_;
   v8::Local<v8::String> call_site_info_;
   v8::Local<v8::String> array_buffer_data_;
@@ -449,7 +447,7 @@ absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> 
   const v8::HeapSnapshot* snapshot = profiler->TakeHeapSnapshot();
   if (snapshot == nullptr) return absl::InternalError("V8 could not take a heap snapshot");
 
-  HeapWalk walk(isolate, context, snapshot);
+  HeapWalk walk(isolate, context);
   const Node* global_proxy = snapshot->GetNodeById(profiler->GetObjectId(context->Global()));
   walk.SetGlobalProxy(global_proxy);
   walk.AddRoot(global_proxy, "globalThis", "globalThis", "", /*is_value=*/true);
@@ -495,9 +493,8 @@ absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> 
       &message,
       "\n  fix: create such objects at run time, lazily on first use (e.g. `let fmt; function "
       "getFmt() { return fmt || (fmt = new Intl.NumberFormat()); }`), or drop them in a serialize "
-      "hook "
-      "(v8snap.snapshot.onSerialize(() => { fmt = undefined; })) and create them again after "
-      "loading (docs/snapshotting.md, 'Objects V8 cannot serialize')");
+      "hook (v8snap.snapshot.onSerialize(() => { fmt = undefined; })) and create them again "
+      "after loading (docs/snapshotting.md, 'Objects V8 cannot serialize')");
   return absl::FailedPreconditionError(message);
 }
 

@@ -7,10 +7,12 @@
 //
 // What it does, in one heap snapshot and one breadth-first pass over it:
 // - finds every object reachable from the global object, a module's exports or any other root
-//   of the heap whose kind V8 10.2 cannot serialize (Intl objects: V8 keeps their ICU state
-//   behind a global handle, and CreateBlob aborts on `CheckGlobalAndEternalHandles`), and fails
-//   with kFailedPrecondition naming each by a JS path (`globalThis.fmt`, `export fmt of
-//   ext:app/app.js`, `variable fmt in the scope of ext:app/app.js`), its kind and the fix;
+//   of the heap that V8 10.2 cannot carry: Intl objects (V8 keeps their ICU state behind a
+//   global handle, and CreateBlob aborts on `CheckGlobalAndEternalHandles`), ArrayBuffers over
+//   2 GiB - 1 bytes (a CHECK in the serializer), collections keyed by globalThis (the entry
+//   is lost after a load); it fails with kFailedPrecondition naming each by a JS path
+//   (`globalThis.fmt`, `export fmt of ext:app/app.js`, `variable fmt in the scope of
+//   ext:app/app.js`), its kind and the fix, and likewise when the blob would exceed 2 GiB - 1;
 // - reads the `stack` of every reachable Error, so its frames are formatted now, while V8 still
 //   knows the source positions, instead of at run time from code the blob no longer maps to
 //   its source (`ext.js:1:1`);
