@@ -74,8 +74,7 @@ absl::StatusOr<std::vector<std::string>> OwnNames(v8::Local<v8::Context> context
                                                   const std::string& what) {
   v8::Local<v8::Array> names;
   if (!object
-           ->GetOwnPropertyNames(context, v8::SKIP_SYMBOLS,
-                                 v8::KeyConversionMode::kConvertToString)
+           ->GetOwnPropertyNames(context, v8::SKIP_SYMBOLS, v8::KeyConversionMode::kConvertToString)
            .ToLocal(&names)) {
     return absl::InternalError(
         absl::StrCat("recording the API surface: V8 could not list the own properties of ", what,

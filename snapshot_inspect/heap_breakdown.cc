@@ -26,17 +26,24 @@ std::string Category(const Node& node, bool is_source) {
     case HeapGraph::kConsString:
     case HeapGraph::kSlicedString:
       return is_source ? "source strings" : "strings";
-    case HeapGraph::kCode: return "code and bytecode";
-    case HeapGraph::kClosure: return "closures";
-    case HeapGraph::kArray: return "arrays";
+    case HeapGraph::kCode:
+      return "code and bytecode";
+    case HeapGraph::kClosure:
+      return "closures";
+    case HeapGraph::kArray:
+      return "arrays";
     case HeapGraph::kObject:
       // A JS array is an object named Array; its elements are an internal array node.
       if (node.name == "Array") return "arrays";
       return absl::StrCat("objects: ", node.name.empty() ? "(anonymous)" : node.name);
-    case HeapGraph::kHeapNumber: return "numbers";
-    case HeapGraph::kSymbol: return "symbols";
-    case HeapGraph::kBigInt: return "bigints";
-    case HeapGraph::kRegExp: return "regexps";
+    case HeapGraph::kHeapNumber:
+      return "numbers";
+    case HeapGraph::kSymbol:
+      return "symbols";
+    case HeapGraph::kBigInt:
+      return "bigints";
+    case HeapGraph::kRegExp:
+      return "regexps";
     case HeapGraph::kHidden:
     case HeapGraph::kNative:
     case HeapGraph::kSynthetic:
@@ -89,7 +96,8 @@ bool IsIdentifier(const std::string& name) {
 // links in angle brackets: ".<context>".
 std::string Step(const Edge& edge) {
   switch (edge.type) {
-    case HeapGraph::kElementEdge: return absl::StrCat("[", edge.name, "]");
+    case HeapGraph::kElementEdge:
+      return absl::StrCat("[", edge.name, "]");
     case HeapGraph::kPropertyEdge:
     case HeapGraph::kVariableEdge:
       if (IsIdentifier(edge.name)) return absl::StrCat(".", edge.name);
@@ -165,7 +173,9 @@ void AnalyzeHeap(const HeapGraph& graph, const HeapStartPoints& start,
     origin[source] = origin[v];
     is_source[source] = true;
   }
-  auto is_script = [&](int32_t w) { return graph.nodes[w].type == HeapGraph::kCode && origin[w] >= 0; };
+  auto is_script = [&](int32_t w) {
+    return graph.nodes[w].type == HeapGraph::kCode && origin[w] >= 0;
+  };
   for (int32_t v = 0; v < n; ++v) {
     if (graph.nodes[v].type != HeapGraph::kCode || origin[v] >= 0) continue;
     int32_t script =

@@ -36,8 +36,8 @@ std::string Share(int64_t bytes, int64_t total) {
 
 // A table of HeapShare rows; `with_extension` adds the extension column (scripts and modules).
 std::string SharesTable(const char* first_column,
-                        const google::protobuf::RepeatedPtrField<HeapShare>& rows,
-                        int64_t total, bool with_extension) {
+                        const google::protobuf::RepeatedPtrField<HeapShare>& rows, int64_t total,
+                        bool with_extension) {
   std::vector<std::string> headers = {first_column};
   std::vector<TextTable::Align> align = {TextTable::kLeft};
   if (with_extension) {
@@ -54,8 +54,8 @@ std::string SharesTable(const char* first_column,
     shown += row.bytes();
     std::vector<std::string> cells = {row.name()};
     if (with_extension) cells.push_back(row.extension().empty() ? "-" : row.extension());
-    cells.insert(cells.end(), {GroupedNumber(row.count()), HumanSize(row.bytes()),
-                               Share(row.bytes(), total)});
+    cells.insert(cells.end(),
+                 {GroupedNumber(row.count()), HumanSize(row.bytes()), Share(row.bytes(), total)});
     t.AddRow(cells);
   }
   if (shown < total) {
@@ -71,10 +71,10 @@ std::string SharesTable(const char* first_column,
 
 std::string RenderHeapText(const HeapReport& report) {
   const HeapComposition& heap = report.heap();
-  std::string out = absl::StrCat("heap of ", report.blob_path(),
-                                 " after Isolate::New + Context::New\n");
-  absl::StrAppend(&out, "  ", GroupedNumber(heap.objects()), " objects, ",
-                  HumanSize(heap.bytes()), " (", GroupedNumber(heap.bytes()), " bytes)\n");
+  std::string out =
+      absl::StrCat("heap of ", report.blob_path(), " after Isolate::New + Context::New\n");
+  absl::StrAppend(&out, "  ", GroupedNumber(heap.objects()), " objects, ", HumanSize(heap.bytes()),
+                  " (", GroupedNumber(heap.bytes()), " bytes)\n");
 
   absl::StrAppend(&out, "\nBy category\n",
                   SharesTable("category", heap.categories(), heap.bytes(), false));
@@ -113,8 +113,8 @@ std::string RenderHeapText(const HeapReport& report) {
               Share(heap.bytes() - shown, heap.bytes())});
   }
   absl::StrAppend(&out, t.Render("  "));
-  absl::StrAppend(&out, "\nGlobal object's own properties (", heap.global_properties_size(),
-                  "):\n", Wrapped(heap.global_properties(), "  ", 100));
+  absl::StrAppend(&out, "\nGlobal object's own properties (", heap.global_properties_size(), "):\n",
+                  Wrapped(heap.global_properties(), "  ", 100));
   return out;
 }
 

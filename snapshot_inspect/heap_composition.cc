@@ -35,20 +35,34 @@ namespace {
 // DevTools' names for heap-snapshot node types.
 const char* NodeTypeName(v8::HeapGraphNode::Type type) {
   switch (type) {
-    case v8::HeapGraphNode::kHidden: return "hidden";
-    case v8::HeapGraphNode::kArray: return "array";
-    case v8::HeapGraphNode::kString: return "string";
-    case v8::HeapGraphNode::kObject: return "object";
-    case v8::HeapGraphNode::kCode: return "code";
-    case v8::HeapGraphNode::kClosure: return "closure";
-    case v8::HeapGraphNode::kRegExp: return "regexp";
-    case v8::HeapGraphNode::kHeapNumber: return "number";
-    case v8::HeapGraphNode::kNative: return "native";
-    case v8::HeapGraphNode::kSynthetic: return "synthetic";
-    case v8::HeapGraphNode::kConsString: return "concatenated string";
-    case v8::HeapGraphNode::kSlicedString: return "sliced string";
-    case v8::HeapGraphNode::kSymbol: return "symbol";
-    case v8::HeapGraphNode::kBigInt: return "bigint";
+    case v8::HeapGraphNode::kHidden:
+      return "hidden";
+    case v8::HeapGraphNode::kArray:
+      return "array";
+    case v8::HeapGraphNode::kString:
+      return "string";
+    case v8::HeapGraphNode::kObject:
+      return "object";
+    case v8::HeapGraphNode::kCode:
+      return "code";
+    case v8::HeapGraphNode::kClosure:
+      return "closure";
+    case v8::HeapGraphNode::kRegExp:
+      return "regexp";
+    case v8::HeapGraphNode::kHeapNumber:
+      return "number";
+    case v8::HeapGraphNode::kNative:
+      return "native";
+    case v8::HeapGraphNode::kSynthetic:
+      return "synthetic";
+    case v8::HeapGraphNode::kConsString:
+      return "concatenated string";
+    case v8::HeapGraphNode::kSlicedString:
+      return "sliced string";
+    case v8::HeapGraphNode::kSymbol:
+      return "symbol";
+    case v8::HeapGraphNode::kBigInt:
+      return "bigint";
   }
   return "other";
 }
@@ -163,9 +177,8 @@ HeapStartPoints FindStartPoints(v8::Isolate* isolate, v8::Local<v8::Context> con
       const std::string export_name = ToUtf8(isolate, name);
       v8::Local<v8::Value> value = OwnValue(context, namespace_object, export_name);
       if (value.IsEmpty()) continue;
-      start.roots.emplace_back(
-          profiler->GetObjectId(value),
-          absl::StrCat(export_name, " (export of ", record.specifier(), ")"));
+      start.roots.emplace_back(profiler->GetObjectId(value),
+                               absl::StrCat(export_name, " (export of ", record.specifier(), ")"));
     }
   }
   return start;
@@ -273,13 +286,14 @@ absl::StatusOr<HeapComposition> MeasureHeap(const SnapshotPair& pair,
   params.array_buffer_allocator = allocator.get();
   // Two blobs of one `diff --heap` are measured one after the other; the lease still refuses
   // a blob the live read-only heap could not serve, should that ever change.
-  const ReadOnlyHeapNeed need = ReadOnlyHeapNeed::ForBlob(
-      blob_path, header.rehashable,
-      {pair.sidecar.v8_flags().begin(), pair.sidecar.v8_flags().end()},
-      pair.sidecar.blob().xxh3_128());
+  const ReadOnlyHeapNeed need =
+      ReadOnlyHeapNeed::ForBlob(blob_path, header.rehashable,
+                                {pair.sidecar.v8_flags().begin(), pair.sidecar.v8_flags().end()},
+                                pair.sidecar.blob().xxh3_128());
   ASSIGN_OR_RETURN(SharedReadOnlyHeap::Lease lease, SharedReadOnlyHeap::Acquire(need));
   std::unique_ptr<v8::Isolate, IsolateDeleter> isolate(v8::Isolate::New(params));
-  if (isolate == nullptr) return absl::InternalError("V8 could not create an isolate from the blob");
+  if (isolate == nullptr)
+    return absl::InternalError("V8 could not create an isolate from the blob");
   return Measure(isolate.get(), pair.sidecar);
 }
 

@@ -13,8 +13,7 @@ namespace {
 // smallest semidominator on the forest path above v (v itself when v is a forest root).
 class Forest {
  public:
-  Forest(int32_t n, const std::vector<int32_t>& semi)
-      : semi_(semi), ancestor_(n, -1), label_(n) {
+  Forest(int32_t n, const std::vector<int32_t>& semi) : semi_(semi), ancestor_(n, -1), label_(n) {
     for (int32_t i = 0; i < n; ++i) label_[i] = i;
   }
 
@@ -86,14 +85,16 @@ DominatorTree ComputeDominators(int32_t node_count, int32_t root,
   std::vector<int32_t> pred_begin(n + 1, 0);
   for (int32_t i = 0; i < n; ++i) {
     const int32_t v = vertex[i];
-    for (int32_t e = edge_begin[v]; e < edge_begin[v + 1]; ++e) ++pred_begin[number[edge_to[e]] + 1];
+    for (int32_t e = edge_begin[v]; e < edge_begin[v + 1]; ++e)
+      ++pred_begin[number[edge_to[e]] + 1];
   }
   for (int32_t i = 0; i < n; ++i) pred_begin[i + 1] += pred_begin[i];
   std::vector<int32_t> pred(pred_begin[n]);
   std::vector<int32_t> fill(pred_begin.begin(), pred_begin.end() - 1);
   for (int32_t i = 0; i < n; ++i) {
     const int32_t v = vertex[i];
-    for (int32_t e = edge_begin[v]; e < edge_begin[v + 1]; ++e) pred[fill[number[edge_to[e]]]++] = i;
+    for (int32_t e = edge_begin[v]; e < edge_begin[v + 1]; ++e)
+      pred[fill[number[edge_to[e]]]++] = i;
   }
 
   std::vector<int32_t> semi(n), idom(n, -1);

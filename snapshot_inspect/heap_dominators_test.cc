@@ -82,9 +82,9 @@ std::vector<int32_t> NaiveIdom(const Graph& g, int32_t root) {
 // The flow graph of Lengauer and Tarjan's paper (R=0, A..L = 1..12).
 TEST(HeapDominatorsTest, LengauerTarjanPaperGraph) {
   enum { R, A, B, C, D, E, F, G, H, I, J, K, L };
-  Graph g = FromEdges(13, {{R, A}, {R, B}, {R, C}, {A, D}, {B, A}, {B, D}, {B, E}, {C, F},
-                           {C, G}, {D, L}, {E, H}, {F, I}, {G, I}, {G, J}, {H, E}, {H, K},
-                           {I, K}, {J, I}, {K, I}, {K, R}, {L, H}});
+  Graph g = FromEdges(
+      13, {{R, A}, {R, B}, {R, C}, {A, D}, {B, A}, {B, D}, {B, E}, {C, F}, {C, G}, {D, L}, {E, H},
+           {F, I}, {G, I}, {G, J}, {H, E}, {H, K}, {I, K}, {J, I}, {K, I}, {K, R}, {L, H}});
   DominatorTree tree = ComputeDominators(g.n, R, g.begin, g.to);
   EXPECT_EQ(tree.idom, (std::vector<int32_t>{-1, R, R, R, R, R, C, C, R, R, G, R, D}));
   EXPECT_EQ(tree.preorder.size(), 13u);

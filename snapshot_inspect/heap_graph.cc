@@ -70,20 +70,34 @@ HeapGraph CopyHeapGraph(v8::Isolate* isolate, const v8::HeapSnapshot& snapshot) 
 
 const char* HeapNodeTypeName(HeapGraph::NodeType type) {
   switch (type) {
-    case HeapGraph::kHidden: return "hidden";
-    case HeapGraph::kArray: return "array";
-    case HeapGraph::kString: return "string";
-    case HeapGraph::kObject: return "object";
-    case HeapGraph::kCode: return "code";
-    case HeapGraph::kClosure: return "closure";
-    case HeapGraph::kRegExp: return "regexp";
-    case HeapGraph::kHeapNumber: return "number";
-    case HeapGraph::kNative: return "native";
-    case HeapGraph::kSynthetic: return "synthetic";
-    case HeapGraph::kConsString: return "concatenated string";
-    case HeapGraph::kSlicedString: return "sliced string";
-    case HeapGraph::kSymbol: return "symbol";
-    case HeapGraph::kBigInt: return "bigint";
+    case HeapGraph::kHidden:
+      return "hidden";
+    case HeapGraph::kArray:
+      return "array";
+    case HeapGraph::kString:
+      return "string";
+    case HeapGraph::kObject:
+      return "object";
+    case HeapGraph::kCode:
+      return "code";
+    case HeapGraph::kClosure:
+      return "closure";
+    case HeapGraph::kRegExp:
+      return "regexp";
+    case HeapGraph::kHeapNumber:
+      return "number";
+    case HeapGraph::kNative:
+      return "native";
+    case HeapGraph::kSynthetic:
+      return "synthetic";
+    case HeapGraph::kConsString:
+      return "concatenated string";
+    case HeapGraph::kSlicedString:
+      return "sliced string";
+    case HeapGraph::kSymbol:
+      return "symbol";
+    case HeapGraph::kBigInt:
+      return "bigint";
   }
   return "other";
 }

@@ -306,8 +306,8 @@ constexpr char kScript[] = R"html(<script>
 }  // namespace
 
 std::string ReportPage(const std::string& title, const std::string& data_json) {
-  const std::string escaped_title = absl::StrReplaceAll(
-      title, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
+  const std::string escaped_title =
+      absl::StrReplaceAll(title, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
   return absl::StrCat(kHead, "<title>", escaped_title, " · v8snap snapshot report</title>\n",
                       kStyle, kBodyStart, "<script type=\"application/json\" id=\"report-data\">",
                       data_json, "</script>\n", kScript);

@@ -165,8 +165,7 @@ void DiffExtensions(const Sidecar& a, const Sidecar& b, ChangeList& changes) {
     }
     if (na.enabled() != nb.enabled()) {
       changes.AddValue(Severity::kCompatible, "extensions", "extension enabled",
-                       absl::StrCat("extension ", ext),
-                       na.enabled() ? "enabled" : "disabled",
+                       absl::StrCat("extension ", ext), na.enabled() ? "enabled" : "disabled",
                        nb.enabled() ? "enabled" : "disabled");
     }
     if (na.native() != nb.native()) {
@@ -184,8 +183,7 @@ void DiffExtensions(const Sidecar& a, const Sidecar& b, ChangeList& changes) {
       auto old_source = a_sources.find(sb.path());
       if (old_source == a_sources.end()) {
         changes.Add(Severity::kCompatible, "sources", "source added", subject, "absent",
-                    DescribeSource(sb),
-                    absl::StrCat(subject, " added (", DescribeSource(sb), ")"));
+                    DescribeSource(sb), absl::StrCat(subject, " added (", DescribeSource(sb), ")"));
         continue;
       }
       const SourceRecord& sa = *old_source->second;
@@ -194,13 +192,13 @@ void DiffExtensions(const Sidecar& a, const Sidecar& b, ChangeList& changes) {
                          SourceRecord::Kind_Name(sa.kind()), SourceRecord::Kind_Name(sb.kind()));
       }
       if (sa.xxh3_128() != sb.xxh3_128() || sa.size() != sb.size()) {
-        changes.Add(Severity::kCompatible, "sources", "source changed", subject,
-                    DescribeSource(sa), DescribeSource(sb),
-                    absl::StrCat(subject, " changed: ", HumanSize(sa.size()), " → ",
-                                 HumanSize(sb.size()), " (",
-                                 HumanDelta(static_cast<int64_t>(sb.size()) -
-                                            static_cast<int64_t>(sa.size())),
-                                 ")"));
+        changes.Add(
+            Severity::kCompatible, "sources", "source changed", subject, DescribeSource(sa),
+            DescribeSource(sb),
+            absl::StrCat(
+                subject, " changed: ", HumanSize(sa.size()), " → ", HumanSize(sb.size()), " (",
+                HumanDelta(static_cast<int64_t>(sb.size()) - static_cast<int64_t>(sa.size())),
+                ")"));
       }
     }
     for (const SourceRecord& sa : na.sources()) {
@@ -313,8 +311,7 @@ bool DiffApiSurface(const Sidecar& a, const Sidecar& b, ChangeList& changes) {
   for (const ModuleExports& ma : a.api_surface().modules()) {
     auto found = b_modules.find(ma.specifier());
     if (found != b_modules.end()) {
-      DiffApiNames(ma.exports(), found->second->exports(), kExportKinds, ma.specifier(),
-                   changes);
+      DiffApiNames(ma.exports(), found->second->exports(), kExportKinds, ma.specifier(), changes);
     } else if (!ma.exports().empty() && !InModules(b, ma.specifier())) {
       // (A module still in `b` but not evaluated there is lazy: its exports are unknown.)
       std::vector<std::string> names;
@@ -380,21 +377,20 @@ void DiffBlob(const SnapshotSide& a, const SnapshotSide& b, ChangeList& changes,
   const BlobInfo& bb = b.sidecar.blob();
   if (ba.xxh3_128() != bb.xxh3_128() || ba.size() != bb.size()) {
     int64_t delta = static_cast<int64_t>(bb.size()) - static_cast<int64_t>(ba.size());
-    changes.Add(Severity::kCompatible, "blob", "blob changed", "blob",
-                absl::StrCat(ba.size(), " bytes, ", ba.xxh3_128()),
-                absl::StrCat(bb.size(), " bytes, ", bb.xxh3_128()),
-                absl::StrCat("blob ", delta == 0 ? "contents changed, same size: "
-                                                 : "size changed: ",
-                             HumanSize(ba.size()), " → ", HumanSize(bb.size()), " (",
-                             HumanDelta(delta), ")"));
+    changes.Add(
+        Severity::kCompatible, "blob", "blob changed", "blob",
+        absl::StrCat(ba.size(), " bytes, ", ba.xxh3_128()),
+        absl::StrCat(bb.size(), " bytes, ", bb.xxh3_128()),
+        absl::StrCat("blob ", delta == 0 ? "contents changed, same size: " : "size changed: ",
+                     HumanSize(ba.size()), " → ", HumanSize(bb.size()), " (", HumanDelta(delta),
+                     ")"));
   }
   AddSizeRows(SectionSizes(a), SectionSizes(b), report->mutable_sections());
   if (!report->sections().empty()) {
     *report->add_sections() = MakeDelta("total", ba.size(), bb.size());
   }
   if (a.sidecar.size_report_size() > 0 || b.sidecar.size_report_size() > 0) {
-    AddSizeRows(ExtensionSizes(a.sidecar), ExtensionSizes(b.sidecar),
-                report->mutable_extensions());
+    AddSizeRows(ExtensionSizes(a.sidecar), ExtensionSizes(b.sidecar), report->mutable_extensions());
   }
 }
 
@@ -402,9 +398,12 @@ void DiffBlob(const SnapshotSide& a, const SnapshotSide& b, ChangeList& changes,
 
 const char* SeverityName(Severity severity) {
   switch (severity) {
-    case Severity::kNone: return "none";
-    case Severity::kCompatible: return "compatible";
-    case Severity::kBreaking: return "breaking";
+    case Severity::kNone:
+      return "none";
+    case Severity::kCompatible:
+      return "compatible";
+    case Severity::kBreaking:
+      return "breaking";
   }
   return "none";
 }
@@ -445,12 +444,12 @@ DiffReport DiffSnapshots(const SnapshotSide& old_side, const SnapshotSide& new_s
   bool explained = layout_changed || changes.compatible_count() > before_extensions ||
                    a.manifest_name() != b.manifest_name();
   if (a.manifest_digest() != b.manifest_digest() && !explained) {
-    changes.Add(Severity::kCompatible, "sources", "manifest changed", "manifest digest",
-                a.manifest_digest(), b.manifest_digest(),
-                absl::StrCat("manifest text changed (comments, formatting or field order): "
-                             "digest ",
-                             a.manifest_digest().substr(0, 8), " → ",
-                             b.manifest_digest().substr(0, 8)));
+    changes.Add(
+        Severity::kCompatible, "sources", "manifest changed", "manifest digest",
+        a.manifest_digest(), b.manifest_digest(),
+        absl::StrCat("manifest text changed (comments, formatting or field order): "
+                     "digest ",
+                     a.manifest_digest().substr(0, 8), " → ", b.manifest_digest().substr(0, 8)));
   }
   DiffModules(a, b, changes);
   report.set_api_compared(DiffApiSurface(a, b, changes));

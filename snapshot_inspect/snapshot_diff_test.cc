@@ -94,13 +94,13 @@ struct Case {
 
 TEST(SnapshotDiffTest, ClassifiesEachKindOfChange) {
   const Case cases[] = {
-      {"V8 version", [](Sidecar& s) { s.set_v8_version("11.3.244.8"); },
-       {"breaking: v8 version"}},
+      {"V8 version", [](Sidecar& s) { s.set_v8_version("11.3.244.8"); }, {"breaking: v8 version"}},
       {"V8 flags", [](Sidecar& s) { s.add_v8_flags("--no-lazy"); }, {"breaking: v8 flags"}},
       {"op arity",
        [](Sidecar& s) { s.mutable_layout()->mutable_ops(0)->set_arity(3); },
        {"breaking: op signature"}},
-      {"op async", [](Sidecar& s) { s.mutable_layout()->mutable_ops(2)->set_is_async(true); },
+      {"op async",
+       [](Sidecar& s) { s.mutable_layout()->mutable_ops(2)->set_is_async(true); },
        {"breaking: op signature"}},
       {"reference renamed",
        [](Sidecar& s) { s.mutable_layout()->mutable_external_references(1)->set_name("x.y"); },
@@ -118,14 +118,17 @@ TEST(SnapshotDiffTest, ClassifiesEachKindOfChange) {
          src->set_kind(SourceRecord::ESM);
        },
        {"compatible: source added"}},
-      {"source removed", [](Sidecar& s) { s.mutable_extensions(0)->clear_sources(); },
+      {"source removed",
+       [](Sidecar& s) { s.mutable_extensions(0)->clear_sources(); },
        {"compatible: source removed"}},
       {"source kind",
        [](Sidecar& s) { s.mutable_extensions(0)->mutable_sources(0)->set_kind(SourceRecord::ESM); },
        {"compatible: source kind changed"}},
-      {"deps", [](Sidecar& s) { s.mutable_extensions(1)->add_deps("core"); },
+      {"deps",
+       [](Sidecar& s) { s.mutable_extensions(1)->add_deps("core"); },
        {"compatible: extension deps"}},
-      {"disabled", [](Sidecar& s) { s.mutable_extensions(1)->set_enabled(false); },
+      {"disabled",
+       [](Sidecar& s) { s.mutable_extensions(1)->set_enabled(false); },
        {"compatible: extension enabled"}},
       {"module added",
        [](Sidecar& s) {
@@ -135,11 +138,14 @@ TEST(SnapshotDiffTest, ClassifiesEachKindOfChange) {
        },
        {"compatible: module added"}},
       {"code cache", [](Sidecar& s) { s.set_code_cache("keep"); }, {"compatible: code cache"}},
-      {"builder", [](Sidecar& s) { s.set_builder_version("0.2.0"); },
+      {"builder",
+       [](Sidecar& s) { s.set_builder_version("0.2.0"); },
        {"compatible: builder version"}},
-      {"manifest comment only", [](Sidecar& s) { s.set_manifest_digest("d2"); },
+      {"manifest comment only",
+       [](Sidecar& s) { s.set_manifest_digest("d2"); },
        {"compatible: manifest changed"}},
-      {"blob bytes", [](Sidecar& s) { s.mutable_blob()->set_size(1100); },
+      {"blob bytes",
+       [](Sidecar& s) { s.mutable_blob()->set_size(1100); },
        {"compatible: blob changed"}},
       // The digest changes with any source; it is not reported again then.
       {"source and digest",
@@ -158,8 +164,8 @@ TEST(SnapshotDiffTest, ClassifiesEachKindOfChange) {
   for (const Case& c : cases) {
     DiffReport report = DiffEdited(c.edit);
     EXPECT_EQ(Kinds(report), c.kinds) << c.what;
-    EXPECT_EQ(report.severity(), c.kinds.empty() ? "none" : c.kinds.front().substr(
-                                                                 0, c.kinds.front().find(':')))
+    EXPECT_EQ(report.severity(),
+              c.kinds.empty() ? "none" : c.kinds.front().substr(0, c.kinds.front().find(':')))
         << c.what;
   }
 }
@@ -176,8 +182,8 @@ TEST(SnapshotDiffTest, ReorderedExtensionsListEveryMovedOpWithBothIds) {
   for (const OpChange& op : report.ops()) {
     ops.push_back(absl::StrCat(op.name(), " ", op.old_id(), "->", op.new_id(), " ", op.change()));
   }
-  EXPECT_THAT(ops, ElementsAre("op_core_0 0->1 moved", "op_core_1 1->2 moved",
-                               "op_console_0 2->0 moved"));
+  EXPECT_THAT(
+      ops, ElementsAre("op_core_0 0->1 moved", "op_core_1 1->2 moved", "op_console_0 2->0 moved"));
 }
 
 TEST(SnapshotDiffTest, AddedRemovedAndRenamedOps) {
@@ -192,13 +198,15 @@ TEST(SnapshotDiffTest, AddedRemovedAndRenamedOps) {
   EXPECT_EQ(added.ops(0).old_id(), -1);
   EXPECT_EQ(added.ops(0).new_id(), 3);
 
-  DiffReport removed = DiffEdited([](Sidecar& s) { s.mutable_layout()->mutable_ops()->RemoveLast(); });
+  DiffReport removed =
+      DiffEdited([](Sidecar& s) { s.mutable_layout()->mutable_ops()->RemoveLast(); });
   ASSERT_EQ(removed.ops_size(), 1);
   EXPECT_EQ(removed.ops(0).change(), "removed");
   EXPECT_EQ(removed.ops(0).old_id(), 2);
   EXPECT_EQ(removed.ops(0).new_id(), -1);
 
-  DiffReport renamed = DiffEdited([](Sidecar& s) { s.mutable_layout()->mutable_ops(1)->set_name("op_x"); });
+  DiffReport renamed =
+      DiffEdited([](Sidecar& s) { s.mutable_layout()->mutable_ops(1)->set_name("op_x"); });
   ASSERT_EQ(renamed.ops_size(), 1);
   EXPECT_EQ(renamed.ops(0).change(), "renamed");
   EXPECT_EQ(renamed.ops(0).name(), "op_core_1");
@@ -208,8 +216,8 @@ TEST(SnapshotDiffTest, AddedRemovedAndRenamedOps) {
 TEST(SnapshotDiffTest, SectionAndExtensionSizes) {
   V8BlobHeader small, large;
   small.sections = {{"header", 0, 88}, {"startup", 88, 100}, {"context 0", 188, 812}};
-  large.sections = {{"header", 0, 88}, {"startup", 88, 100}, {"context 0", 188, 912},
-                    {"context 1", 1100, 50}};
+  large.sections = {
+      {"header", 0, 88}, {"startup", 88, 100}, {"context 0", 188, 912}, {"context 1", 1100, 50}};
   Sidecar a = kBase, b = kBase;
   b.mutable_blob()->set_size(1150);
   ExtensionSize* size = a.add_size_report();
@@ -221,16 +229,19 @@ TEST(SnapshotDiffTest, SectionAndExtensionSizes) {
   size = b.add_size_report();
   size->set_extension("console");
   size->set_bytes(20);
-  DiffReport report = DiffSnapshots(SnapshotSide{"a.bin", a, small}, SnapshotSide{"b.bin", b, large});
+  DiffReport report =
+      DiffSnapshots(SnapshotSide{"a.bin", a, small}, SnapshotSide{"b.bin", b, large});
   std::vector<std::string> sections;
   for (const SizeDelta& d : report.sections()) {
-    sections.push_back(absl::StrCat(d.name(), " ", d.old_bytes(), " ", d.new_bytes(), " ", d.delta()));
+    sections.push_back(
+        absl::StrCat(d.name(), " ", d.old_bytes(), " ", d.new_bytes(), " ", d.delta()));
   }
   EXPECT_THAT(sections, ElementsAre("header 88 88 0", "startup 100 100 0", "context 0 812 912 100",
                                     "context 1 -1 50 50", "total 1000 1150 150"));
   std::vector<std::string> extensions;
   for (const SizeDelta& d : report.extensions()) {
-    extensions.push_back(absl::StrCat(d.name(), " ", d.old_bytes(), " ", d.new_bytes(), " ", d.delta()));
+    extensions.push_back(
+        absl::StrCat(d.name(), " ", d.old_bytes(), " ", d.new_bytes(), " ", d.delta()));
   }
   EXPECT_THAT(extensions, ElementsAre("core 300 350 50", "console -1 20 20"));
 }
@@ -241,10 +252,14 @@ TEST(SnapshotDiffTest, FailOnLevels) {
     Severity fail_on;
     bool fails;
   } cases[] = {
-      {"none", Severity::kNone, false},          {"none", Severity::kCompatible, false},
-      {"none", Severity::kBreaking, false},      {"compatible", Severity::kNone, false},
-      {"compatible", Severity::kCompatible, true}, {"compatible", Severity::kBreaking, false},
-      {"breaking", Severity::kNone, false},      {"breaking", Severity::kCompatible, true},
+      {"none", Severity::kNone, false},
+      {"none", Severity::kCompatible, false},
+      {"none", Severity::kBreaking, false},
+      {"compatible", Severity::kNone, false},
+      {"compatible", Severity::kCompatible, true},
+      {"compatible", Severity::kBreaking, false},
+      {"breaking", Severity::kNone, false},
+      {"breaking", Severity::kCompatible, true},
       {"breaking", Severity::kBreaking, true},
   };
   for (const auto& c : cases) {
@@ -277,8 +292,8 @@ Sidecar WithApi(Sidecar s) {
   ModuleExports* m = s.mutable_api_surface()->add_modules();
   m->set_specifier("ext:lib/lib.js");
   m->set_extension("lib");
-  for (auto [name, kind] : {std::pair{"Slugger", "class"}, {"parse", "function"},
-                            {"version", "string"}}) {
+  for (auto [name, kind] :
+       {std::pair{"Slugger", "class"}, {"parse", "function"}, {"version", "string"}}) {
     ApiName* e = m->add_exports();
     e->set_name(name);
     e->set_kind(kind);
@@ -293,8 +308,9 @@ TEST(SnapshotDiffTest, ClassifiesApiChanges) {
   const Sidecar base = WithApi(kBase);
   const Case cases[] = {
       {"export removed",
-       [](Sidecar& s) { s.mutable_api_surface()->mutable_modules(0)->mutable_exports()->erase(
-                            s.mutable_api_surface()->mutable_modules(0)->mutable_exports()->begin());
+       [](Sidecar& s) {
+         s.mutable_api_surface()->mutable_modules(0)->mutable_exports()->erase(
+             s.mutable_api_surface()->mutable_modules(0)->mutable_exports()->begin());
        },
        {"breaking: export removed"}},
       {"export added",
@@ -309,13 +325,14 @@ TEST(SnapshotDiffTest, ClassifiesApiChanges) {
          s.mutable_api_surface()->mutable_modules(0)->mutable_exports(1)->set_kind("class");
        },
        {"breaking: export kind changed"}},
-      {"global removed", [](Sidecar& s) { s.mutable_api_surface()->clear_globals(); },
+      {"global removed",
+       [](Sidecar& s) { s.mutable_api_surface()->clear_globals(); },
        {"breaking: global removed"}},
-      {"module gone", [](Sidecar& s) { s.mutable_api_surface()->clear_modules(); },
+      {"module gone",
+       [](Sidecar& s) { s.mutable_api_surface()->clear_modules(); },
        {"breaking: exports removed"}},
       // A different V8 changes the version, never the surface: V8's globals are not in it.
-      {"other V8", [](Sidecar& s) { s.set_v8_version("13.6.233.10"); },
-       {"breaking: v8 version"}},
+      {"other V8", [](Sidecar& s) { s.set_v8_version("13.6.233.10"); }, {"breaking: v8 version"}},
   };
   for (const Case& c : cases) {
     Sidecar changed = base;
@@ -335,8 +352,7 @@ TEST(SnapshotDiffTest, ClassifiesApiChanges) {
   EXPECT_EQ(removed.changes(0).category(), "api");
   EXPECT_EQ(removed.changes(0).subject(), "export 'Slugger' of ext:lib/lib.js");
   EXPECT_EQ(removed.changes(0).old_value(), "class");
-  EXPECT_EQ(removed.changes(0).description(),
-            "export 'Slugger' (class) of ext:lib/lib.js removed");
+  EXPECT_EQ(removed.changes(0).description(), "export 'Slugger' (class) of ext:lib/lib.js removed");
 }
 
 TEST(SnapshotDiffTest, ApiNotComparedWhenASideDoesNotRecordIt) {

@@ -20,11 +20,11 @@ class ApiDiffTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     for (const char* version : {"v1", "v2"}) {
-      ToolResult r = RunTool(
-          "snapshot_builder",
-          {"--manifest", SourcePath(std::string("tests/fixtures/api/") + version +
-                                    "/runtime.textproto"),
-           "--out", Snap(version)});
+      ToolResult r =
+          RunTool("snapshot_builder",
+                  {"--manifest",
+                   SourcePath(std::string("tests/fixtures/api/") + version + "/runtime.textproto"),
+                   "--out", Snap(version)});
       if (r.exit_code != 0) build_error_ += r.err;
     }
   }
@@ -94,8 +94,7 @@ TEST_F(ApiDiffTest, TextClassifiesRemovalsAndKindChangesBreakingAdditionsCompati
 }
 
 TEST_F(ApiDiffTest, FailOnAndJson) {
-  ToolResult none =
-      RunTool("snapshot_inspect", {"diff", Snap("v1"), Snap("v2"), "--fail-on=none"});
+  ToolResult none = RunTool("snapshot_inspect", {"diff", Snap("v1"), Snap("v2"), "--fail-on=none"});
   EXPECT_EQ(none.exit_code, 0);
   ToolResult same = RunTool("snapshot_inspect", {"diff", Snap("v1"), Snap("v1")});
   EXPECT_EQ(same.exit_code, 0);
@@ -109,8 +108,8 @@ TEST_F(ApiDiffTest, FailOnAndJson) {
   std::vector<std::string> api;
   for (const inspect::Change& c : report.changes()) {
     if (c.category() != "api") continue;
-    api.push_back(c.severity() + " " + c.kind() + " " + c.subject() + " " + c.old_value() +
-                  " -> " + c.new_value());
+    api.push_back(c.severity() + " " + c.kind() + " " + c.subject() + " " + c.old_value() + " -> " +
+                  c.new_value());
   }
   EXPECT_THAT(api,
               ElementsAre("breaking export removed export 'Slugger' of ext:slugs/slugs.js class "

@@ -19,9 +19,9 @@ class HeapReportTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
-    ToolResult r = RunTool("snapshot_builder",
-                           {"--manifest", SourcePath("tests/fixtures/heap/runtime.textproto"),
-                            "--out", Snap()});
+    ToolResult r = RunTool(
+        "snapshot_builder",
+        {"--manifest", SourcePath("tests/fixtures/heap/runtime.textproto"), "--out", Snap()});
     build_error_ = r.exit_code == 0 ? "" : r.err;
   }
   static void TearDownTestSuite() {
@@ -108,10 +108,11 @@ TEST_F(HeapReportTest, TextShowsEachPart) {
   ToolResult r = RunTool("snapshot_inspect", {"heap", Snap(), "--top", "5"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* part :
-       {"\nBy category\n  category ", "\nBy extension (through the script or module each object "
-        "comes from)\n", "\nBy script or module\n", "  ext:rows/rows.js ",
-        "\nBiggest objects by retained size", "\nBy type and constructor\n",
-        "\nGlobal object's own properties ("}) {
+       {"\nBy category\n  category ",
+        "\nBy extension (through the script or module each object "
+        "comes from)\n",
+        "\nBy script or module\n", "  ext:rows/rows.js ", "\nBiggest objects by retained size",
+        "\nBy type and constructor\n", "\nGlobal object's own properties ("}) {
     EXPECT_THAT(r.out, HasSubstr(part));
   }
   EXPECT_THAT(r.out, MatchesRegex("(.|\n)*\n  781\\.[0-9] KiB +32 B  object  Array +- +"

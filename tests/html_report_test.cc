@@ -22,11 +22,11 @@ class HtmlReportTest : public ::testing::Test {
   static void SetUpTestSuite() {
     dir_ = new TempDir();
     for (const char* version : {"v1", "v2"}) {
-      ToolResult r = RunTool(
-          "snapshot_builder",
-          {"--manifest",
-           SourcePath(std::string("tests/fixtures/api/") + version + "/runtime.textproto"),
-           "--out", Snap(version)});
+      ToolResult r =
+          RunTool("snapshot_builder",
+                  {"--manifest",
+                   SourcePath(std::string("tests/fixtures/api/") + version + "/runtime.textproto"),
+                   "--out", Snap(version)});
       if (r.exit_code != 0) build_error_ += r.err;
     }
   }
@@ -46,8 +46,8 @@ class HtmlReportTest : public ::testing::Test {
     const std::string command =
         "timeout 120 chromium --headless --no-sandbox --disable-gpu "
         "--disable-background-networking --disable-component-update --disable-sync "
-        "--no-first-run --user-data-dir=" + profile.path() + " --dump-dom file://" + html_path +
-        " 2>/dev/null";
+        "--no-first-run --user-data-dir=" +
+        profile.path() + " --dump-dom file://" + html_path + " 2>/dev/null";
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) {
       ADD_FAILURE() << "cannot run chromium";
