@@ -106,6 +106,9 @@ TEST_F(SerializationCheckTest, EveryIntlObjectIsNamedByItsPathAndKind) {
        "Intl.NumberFormat"},
       {"esm", "export const list = [1, new Intl.Locale('en')];",
        "export list of ext:app/app.js, at list[1]: an Intl.Locale"},
+      // Not exported, but a function of the module captures it: the module keeps its scope.
+      {"esm", "const fmt = new Intl.NumberFormat();\nfunction f() { return fmt; }",
+       "variable fmt in the scope of ext:app/app.js: an Intl.NumberFormat"},
       {"esm", "export const fmt = new Intl.NumberFormat();",
        "export fmt of ext:app/app.js: an Intl.NumberFormat"},
       {"esm",
