@@ -1,6 +1,8 @@
 // The builder's fixed clock: SOURCE_DATE_EPOCH or v8snap's default.
 #include "runtime/build_clock.h"
 
+#include <time.h>
+
 #include <cstdlib>
 
 #include "absl/strings/ascii.h"
@@ -59,6 +61,18 @@ std::string DescribeBuildClock(const BuildClock& clock) {
           : absl::StrCat("v8snap's default; set ", kVariable, " to choose"),
       "): Date.now(), new Date() and performance.timeOrigin read it, performance.now() reads 0; "
       "Math.random() uses the fixed seed (--random-seed=1)");
+}
+
+std::string FixBuildTimeZone() {
+  const char* zone = std::getenv("TZ");
+  if (zone != nullptr) {
+    return absl::StrCat("time zone: ", *zone == '\0' ? "UTC" : zone, " (TZ='",
+                        absl::CEscape(zone), "')");
+  }
+  setenv("TZ", "UTC", /*overwrite=*/1);
+  tzset();
+  return "time zone: UTC (TZ is unset, and the machine's own zone would make local dates differ "
+         "between build machines; set TZ to choose)";
 }
 
 }  // namespace v8snap

@@ -36,6 +36,13 @@ absl::StatusOr<BuildClock> BuildClockFromEnvironment();
 // "the build clock is fixed at 2023-11-14T22:13:20Z (SOURCE_DATE_EPOCH=1700000000): ...".
 std::string DescribeBuildClock(const BuildClock& clock);
 
+// The time zone JS sees while building: TZ when the caller set it (a choice written in the build
+// command), else UTC rather than the machine's own zone (/etc/localtime), so that a build that
+// keeps a local date or an offset gives the same bytes on every machine. Sets TZ for this
+// process, so call it before V8 starts (V8 and ICU read the zone once). Returns a line for
+// --verbose: "time zone: UTC (TZ is unset; set TZ to choose)".
+std::string FixBuildTimeZone();
+
 }  // namespace v8snap
 
 #endif  // V8SNAP_RUNTIME_BUILD_CLOCK_H_

@@ -328,6 +328,7 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   flags.insert(flags.end(), options.extra_v8_flags.begin(), options.extra_v8_flags.end());
   // The wall clock JS reads while building is fixed (docs/snapshotting.md).
   ASSIGN_OR_RETURN(BuildClock clock, BuildClockFromEnvironment());
+  const std::string time_zone = FixBuildTimeZone();
   RETURN_IF_ERROR(V8Process::Initialize(flags, clock.unix_ms()));
 
   if (options.verbose) {
@@ -338,7 +339,9 @@ absl::StatusOr<BuildSummary> BuildSnapshot(const BuildOptions& options) {
   Sidecar sidecar = DescribeBuild(options, manifest, layout, flags, registry);
   sidecar.set_build_clock_unix_seconds(clock.unix_seconds);
   sidecar.set_build_clock_source(clock.from_source_date_epoch ? "SOURCE_DATE_EPOCH" : "default");
-  if (options.verbose) std::fprintf(stderr, "%s\n", DescribeBuildClock(clock).c_str());
+  if (options.verbose) {
+    std::fprintf(stderr, "%s\n%s\n", DescribeBuildClock(clock).c_str(), time_zone.c_str());
+  }
   ASSIGN_OR_RETURN(std::string blob, CreateBlob(options, manifest, layout, sidecar));
   ASSIGN_OR_RETURN(V8BlobHeader header, ParseV8BlobHeader(blob));
   if (!header.rehashable && options.require_rehashable) {

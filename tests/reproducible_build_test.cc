@@ -20,6 +20,7 @@ namespace v8snap::testing {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 constexpr char kManifest[] = "tests/fixtures/build_clock/build_clock.textproto";
 constexpr char kPrintBuiltWith[] = "console.log(JSON.stringify(globalThis.builtWith));";
@@ -165,6 +166,51 @@ TEST_F(ReproducibleBuildTest, AtRunTimeTheClockIsTheRealOne) {
     EXPECT_LE(t, after + 1) << run.out;
   }
   EXPECT_STREQ(positive, "true");
+}
+
+// The zone JS sees while building is UTC, not the build machine's own, unless TZ chooses one:
+// a local date kept in a global is then the same on every machine.
+TEST_F(ReproducibleBuildTest, TheBuildTimeZoneIsUtcUnlessTzChoosesOne) {
+  const std::string manifest = SourcePath("tests/fixtures/build_clock/time_zone.textproto");
+  const std::string print = tmp_.Write("print.js", "console.log(JSON.stringify(builtIn));");
+  for (auto [tz, expected] :
+       {std::pair<const char*, const char*>{
+            nullptr, "[0,\"UTC\",\"Thu Jan 01 1970 00:00:00 GMT+0000 (Coordinated Universal "
+                     "Time)\"]\n"},
+        {"Asia/Tokyo",
+         "[-540,\"Asia/Tokyo\",\"Thu Jan 01 1970 09:00:00 GMT+0900 (Japan Standard Time)\"]\n"}}) {
+    SCOPED_TRACE(tz == nullptr ? "TZ unset" : tz);
+    // Restores the caller's TZ afterwards; for the first case TZ is then removed.
+    ScopedEnv zone("TZ", tz == nullptr ? "" : tz);
+    if (tz == nullptr) unsetenv("TZ");
+    ToolResult build = RunTool("snapshot_builder", {"--manifest", manifest, "--out",
+                                                    Blob("zone.bin"), "--verbose"});
+    ASSERT_EQ(build.exit_code, 0) << build.err;
+    EXPECT_THAT(build.err, HasSubstr(tz == nullptr ? "time zone: UTC (TZ is unset"
+                                                   : "time zone: Asia/Tokyo (TZ='Asia/Tokyo')"));
+    // The run itself is in UTC, whatever the build chose: what it prints is what the build kept.
+    ScopedEnv run_zone("TZ", "UTC");
+    ToolResult run = RunTool("snapshot_run",
+                             {"--snapshot", Blob("zone.bin"), "--manifest", manifest, print});
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+    EXPECT_EQ(run.out, expected);
+  }
+}
+
+// Random values drawn from crypto while building would be frozen into the blob (the same in
+// every process, and the build no longer byte-identical): refused, naming the user's line.
+TEST_F(ReproducibleBuildTest, CryptoRandomValuesWhileBuildingAreRefused) {
+  ToolResult build = RunTool(
+      "snapshot_builder",
+      {"--manifest", SourcePath("tests/fixtures/build_clock/random_at_build.textproto"), "--out",
+       Blob("random.bin")});
+  EXPECT_EQ(build.exit_code, 1) << build.err;
+  EXPECT_THAT(build.err, HasSubstr("draw_random.js:2:"));
+  EXPECT_THAT(build.err, HasSubstr("crypto.getRandomValues() and crypto.randomUUID() give no "
+                                   "values while a snapshot is built"));
+  EXPECT_THAT(build.err, HasSubstr("fix: draw them at run time"));
+  EXPECT_THAT(build.err, Not(HasSubstr("async ops"))) << "one fix line, the right one";
+  EXPECT_FALSE(FileExists(Blob("random.bin")));
 }
 
 }  // namespace

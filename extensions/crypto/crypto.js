@@ -2,8 +2,8 @@
 // from the kernel's CSPRNG (getrandom(2)). Installed as globalThis.crypto (and the Crypto
 // class); also importable:
 //   import { crypto } from "ext:crypto/crypto.js";
-// No random state lives in JS: every call asks the op, so nothing random is ever frozen into a
-// snapshot. crypto.subtle is not provided.
+// No random state lives in JS: every call asks the op, and the op refuses while a snapshot is
+// built, so nothing random is ever frozen into a snapshot. crypto.subtle is not provided.
 import { DOMException } from "ext:encoding/dom_exception.js";
 
 const { ops } = globalThis.v8snap.core;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 
+#include "runtime/event_loop.h"
 #include "runtime/extension.h"
 #include "runtime/op_args.h"
 #include "v8-array-buffer.h"
@@ -22,6 +23,18 @@ constexpr size_t kMaxRandomBytes = 65536;
 // this only refuses what it cannot fill.
 void OpCryptoGetRandomValues(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Isolate* isolate = info.GetIsolate();
+  // While a snapshot is built there is no runtime state. Random values drawn then would be
+  // frozen into the blob: every process that loads it would share them (a key, a nonce, an id
+  // meant to be unique), and the build would not be byte-identical. Running from source draws
+  // fresh ones, so the snapshot would give another result: refused instead.
+  if (RuntimeState::From(isolate) == nullptr) {
+    return ThrowError(
+        isolate,
+        "crypto.getRandomValues() and crypto.randomUUID() give no values while a snapshot is "
+        "built: the values would be frozen into the snapshot, the same in every process that "
+        "loads it.\n  fix: draw them at run time (lazily, on first use), or in a function given "
+        "to v8snap.snapshot.onDeserialize(fn), which runs after each load");
+  }
   if (!info[0]->IsTypedArray()) {
     return ThrowTypeError(isolate, "op_crypto_get_random_values: expected a typed array");
   }
