@@ -138,7 +138,9 @@ void ExecutionLimits::Attach(v8::Isolate* isolate) {
   v8::HeapStatistics stats;
   isolate->GetHeapStatistics(&stats);
   heap_limit_bytes_ = stats.heap_size_limit();
-  g_fatal_oom_limit_mb = heap_limit_bytes_ / kMiB;
+  // The limit given, when one was: V8's own figure adds the young generation to it.
+  g_fatal_oom_limit_mb =
+      options_.max_heap_mb != 0 ? options_.max_heap_mb : heap_limit_bytes_ / kMiB;
   g_fatal_oom_limit_from_flag = options_.max_heap_mb != 0;
   g_fatal_oom_loading_blob_bytes = 0;
   // Always: without --max-heap-mb the ceiling is V8's default limit, and reaching it must be the
@@ -147,6 +149,8 @@ void ExecutionLimits::Attach(v8::Isolate* isolate) {
   // The room granted for unwinding goes away once the heap has shrunk again, so a runtime that
   // is used again has its original ceiling.
   isolate->AutomaticallyRestoreInitialHeapLimit();
+  // An isolate made without CreateParams (the snapshot builder's) gets the handler here.
+  if (g_exit_on_fatal_oom) isolate->SetOOMErrorHandler(FatalOutOfMemory);
 }
 
 size_t ExecutionLimits::NearHeapLimit(void* data, size_t current_heap_limit,

@@ -110,6 +110,10 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
     *out = static_cast<uint64_t>(value);
   }
 
+  // One operation of the build's JS that allocates past the heap limit in one go makes V8 give
+  // up on the process: an error and exit 1 instead of V8's abort.
+  ExecutionLimits::ExitCleanlyOnFatalOutOfMemory(tool);
+
   for (absl::string_view flag : absl::StrSplit(v8_flags, ' ', absl::SkipEmpty())) {
     options.extra_v8_flags.emplace_back(flag);
   }

@@ -240,6 +240,17 @@ TEST_F(BuildErrorsTest, TimeoutAndHeapLimitStopTheBuildNamingTheFile) {
   EXPECT_THAT(r.err, HasSubstr("while evaluating the warm-up script " + tmp_.path() + "/warm.js"));
 }
 
+// One operation that allocates past the limit at once cannot be stopped inside V8: the process
+// ends with the error and exit 1, never V8's abort (exit 133).
+TEST_F(BuildErrorsTest, ASingleHugeAllocationEndsTheBuildCleanly) {
+  ToolResult r = BuildScript("globalThis.a = new Array(2 ** 29).fill(1.5);\n", true,
+                             {"--max-heap-mb=32"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("snapshot_builder: error: out of memory: one operation of the "
+                               "script needed more than the 32 MiB heap limit (--max-heap-mb)"));
+  EXPECT_FALSE(BlobWritten());
+}
+
 TEST_F(BuildErrorsTest, LimitFlagsAreCheckedAsUsageErrors) {
   for (const char* flag : {"--timeout-ms=-1", "--timeout-ms=soon", "--max-heap-mb=8"}) {
     ToolResult r = BuildScript("globalThis.x = 1;\n", true, {flag});
