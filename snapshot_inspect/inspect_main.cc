@@ -149,10 +149,13 @@ int RunInspectMain(int argc, char** argv, const char* tool_name, const char* bui
       "error or trouble (a pair missing, unreadable or corrupt)."));
 
   HeapOptions heap;
-  CLI::App* heap_command =
-      app.add_subcommand("heap", "Heap composition of a snapshot, by type and constructor");
+  CLI::App* heap_command = app.add_subcommand(
+      "heap", "What fills a snapshot's heap: categories, extensions, biggest objects");
   heap_command->add_option("snapshot", heap.blob_path, "Snapshot blob")->required();
-  heap_command->add_option("--top", heap.top, "Show the N largest groups (0: all)")
+  heap_command
+      ->add_option("--top", heap.top,
+                   "Show the N largest categories and groups and the N biggest objects (0: all "
+                   "groups, 50 objects)")
       ->check(TopCount())
       ->capture_default_str();
   heap_command->add_flag("--json", heap.json, "Print the report as JSON");

@@ -65,7 +65,9 @@ int RunReport(const ReportOptions& options) {
     PrintError(kTool, written);
     return kExitFailure;
   }
-  std::printf("wrote %s\n", options.out_path.c_str());
+  const std::string text =
+      options.json ? ToJson(*data) : absl::StrCat("wrote ", options.out_path, "\n");
+  std::fwrite(text.data(), 1, text.size(), stdout);
   return kExitOk;
 }
 
@@ -80,6 +82,8 @@ CLI::App* AddReportCommand(CLI::App& app, ReportOptions& options) {
   command->add_option("--out", options.out_path, "The HTML file to write (atomically)")
       ->required()
       ->check(NonEmptyPath());
+  command->add_flag("--json", options.json,
+                    "Print the data the page shows as JSON (the page is written all the same)");
   command->footer(
       "Examples:\n"
       "  snapshot_inspect report out/release/default.bin --out report.html\n"

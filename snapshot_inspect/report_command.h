@@ -24,6 +24,8 @@ struct ReportOptions {
   std::string new_path;
   std::string old_path;  // empty: one snapshot
   std::string out_path;
+  // Also print the page's data (HtmlReportData) on stdout as JSON, instead of "wrote FILE".
+  bool json = false;
 };
 
 // Reads the pairs, measures their heaps (V8 starts) and diffs them. Errors name the file.

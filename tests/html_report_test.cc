@@ -100,6 +100,15 @@ TEST_F(HtmlReportTest, WritesOneSelfContainedPage) {
   EXPECT_THAT(html, HasSubstr("default-src 'none'"));
   // The diff travels with the data: the export the new snapshot lost.
   EXPECT_THAT(html, HasSubstr("export 'Slugger' (class) of ext:slugs/slugs.js removed"));
+
+  // --json prints that data: the same diff, the heap, both infos.
+  ToolResult json =
+      RunTool("snapshot_inspect", {"report", Snap("v2"), Snap("v1"), "--out", out, "--json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  for (const char* key : {"\"new_info\"", "\"new_heap\"", "\"old_info\"", "\"old_heap\"",
+                          "\"diff\"", "\"api_compared\": true", "\"biggest\""}) {
+    EXPECT_THAT(json.out, HasSubstr(key));
+  }
 }
 
 TEST_F(HtmlReportTest, ChromiumRendersTheTreemapWithoutScriptErrors) {
