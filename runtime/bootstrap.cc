@@ -414,9 +414,14 @@ absl::StatusOr<std::vector<ModuleRecord>> BootstrapContext(
       if (promise->State() == v8::Promise::kRejected) {
         // Reported here, with its place; the watch need not report it again.
         promise->MarkAsHandled();
-        return absl::InvalidArgumentError(FormatJsException(
-            isolate, context, promise->Result(),
-            v8::Exception::CreateMessage(isolate, promise->Result()), mapper));
+        v8::Local<v8::Message> message = v8::Exception::CreateMessage(isolate, promise->Result());
+        std::string text = FormatJsException(isolate, context, promise->Result(), message, mapper);
+        // A thrown value that is not an Error carries no place, and V8 keeps none for a module
+        // (it catches the throw to reject the evaluation): the module at least.
+        if (!message->GetScriptResourceName()->IsString()) {
+          text = absl::StrCat(mapper(name), ": ", text);
+        }
+        return absl::InvalidArgumentError(text);
       }
       if (promise->State() == v8::Promise::kPending) {
         const LoadedSource* source = nullptr;

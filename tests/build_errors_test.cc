@@ -92,6 +92,13 @@ TEST_F(BuildErrorsTest, NonErrorThrowsPrintAsConsoleLogWould) {
   }
 }
 
+// V8 keeps no place for a value that is not an Error thrown by a module: the module is named.
+TEST_F(BuildErrorsTest, NonErrorThrownByAModuleNamesTheModule) {
+  ToolResult r = BuildModule("export const x = 1;\nthrow {x};\n");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.err, "snapshot_builder: error: " + tmp_.path() + "/app.js: Uncaught { x: 1 }\n");
+}
+
 // Without console, the plain rendering still never calls getters and elides deep nesting.
 TEST_F(BuildErrorsTest, PlainRenderingWithoutConsoleShowsGettersAndDepth) {
   ToolResult r = BuildScript("throw {get c() { return 1; }, d: {e: {f: {g: 1}}}, s: Symbol('t')};",
@@ -243,8 +250,8 @@ TEST_F(BuildErrorsTest, TimeoutAndHeapLimitStopTheBuildNamingTheFile) {
 // One operation that allocates past the limit at once cannot be stopped inside V8: the process
 // ends with the error and exit 1, never V8's abort (exit 133).
 TEST_F(BuildErrorsTest, ASingleHugeAllocationEndsTheBuildCleanly) {
-  ToolResult r = BuildScript("globalThis.a = new Array(2 ** 29).fill(1.5);\n", true,
-                             {"--max-heap-mb=32"});
+  ToolResult r =
+      BuildScript("globalThis.a = new Array(2 ** 29).fill(1.5);\n", true, {"--max-heap-mb=32"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_THAT(r.err, HasSubstr("snapshot_builder: error: out of memory: one operation of the "
                                "script needed more than the 32 MiB heap limit (--max-heap-mb)"));
