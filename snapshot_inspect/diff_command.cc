@@ -9,6 +9,7 @@
 #include "format/snapshot_files.h"
 #include "format/status_macros.h"
 #include "format/v8_blob_header.h"
+#include "runtime/v8_process.h"
 #include "snapshot_inspect/blob_file.h"
 #include "snapshot_inspect/commands.h"
 #include "snapshot_inspect/heap_composition.h"
@@ -23,11 +24,17 @@ constexpr int kExitTrouble = 2;
 
 absl::StatusOr<SnapshotSide> ReadSide(const std::string& path, SnapshotPair* pair) {
   ASSIGN_OR_RETURN(*pair, ReadSnapshotPair(path));
-  ASSIGN_OR_RETURN(V8BlobHeader header, ParseBlobHeaderAt(pair->blob, path));
   SnapshotSide side;
   side.path = path;
   side.sidecar = pair->sidecar;
-  side.header = std::move(header);
+  absl::StatusOr<V8BlobHeader> header = ParseBlobHeaderAt(pair->blob, path);
+  if (header.ok()) {
+    side.header = *std::move(header);
+  } else if (pair->sidecar.v8_version() == V8Process::LinkedV8Version()) {
+    return header.status();
+  }
+  // Otherwise the blob (which matches its sidecar) is another V8's, whose header layout may not
+  // be the one this inspector reads: the sidecars still compare, without section sizes.
   return side;
 }
 
@@ -44,8 +51,7 @@ void AddHeapChanges(const HeapDiff& heap, DiffReport* report) {
     c->set_subject(absl::StrCat("globalThis.", name));
     c->set_old_value(added ? "absent" : "present");
     c->set_new_value(added ? "present" : "absent");
-    c->set_description(absl::StrCat("global property '", name, "' ",
-                                     added ? "added" : "removed"));
+    c->set_description(absl::StrCat("global property '", name, "' ", added ? "added" : "removed"));
   };
   for (const std::string& name : heap.global_properties_added()) add(name, true);
   for (const std::string& name : heap.global_properties_removed()) add(name, false);
@@ -87,10 +93,10 @@ void RenderHeap(const HeapDiff& heap, std::string& out) {
                  HumanDelta(heap.new_bytes() - heap.old_bytes())});
   absl::StrAppend(&out, totals.Render("  "));
   if (heap.groups_size() > 0) {
-    TextTable t({"type", "constructor", "old count", "new count", "old bytes", "new bytes",
-                 "delta"},
-                {TextTable::kLeft, TextTable::kLeft, TextTable::kRight, TextTable::kRight,
-                 TextTable::kRight, TextTable::kRight, TextTable::kRight});
+    TextTable t(
+        {"type", "constructor", "old count", "new count", "old bytes", "new bytes", "delta"},
+        {TextTable::kLeft, TextTable::kLeft, TextTable::kRight, TextTable::kRight,
+         TextTable::kRight, TextTable::kRight, TextTable::kRight});
     for (const HeapGroupDelta& g : heap.groups()) {
       t.AddRow({g.type(), g.constructor(), GroupedNumber(g.old_count()),
                 GroupedNumber(g.new_count()), HumanSize(g.old_bytes()), HumanSize(g.new_bytes()),

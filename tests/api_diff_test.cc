@@ -1,6 +1,7 @@
 // End to end: the API surface the builder records and `snapshot_inspect diff`'s API changes, on
 // two builds of tests/fixtures/api/ whose module 'slugs' changes its exports and its global.
 #include "format/atomic_file.h"
+#include "format/content_hash.h"
 #include "format/snapshot_files.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
@@ -123,22 +124,44 @@ TEST_F(ApiDiffTest, FailOnAndJson) {
 }
 
 // Snapshots of two V8 versions: the surfaces name no V8 built-in, so only the extension's API
-// changes show (here from a sidecar rewritten as another V8's builder would record it).
+// changes show (here from a pair rewritten as another V8's builder would write it: its version,
+// and a blob header this inspector's V8 10.2 layout cannot read).
 TEST_F(ApiDiffTest, ComparesAcrossV8Versions) {
   TempDir tmp;
-  std::string other = tmp.path() + "/other.bin";
-  ASSERT_TRUE(WriteFileAtomically(other, *ReadFileToString(Snap("v2"))).ok());
-  absl::StatusOr<Sidecar> sidecar =
-      DecodeSidecar(*ReadFileToString(SidecarPathFor(Snap("v2"))), "v2 sidecar");
-  ASSERT_TRUE(sidecar.ok());
-  sidecar->set_v8_version("13.6.233.10");
-  ASSERT_TRUE(WriteFileAtomically(SidecarPathFor(other), EncodeSidecar(*sidecar)).ok());
-  inspect::DiffReport report =
-      ParseDiff(RunTool("snapshot_inspect", {"diff", Snap("v1"), other, "--json"}).out);
+  auto forge = [&](const std::string& name, const std::string& v8_version) {
+    std::string snap = tmp.path() + "/" + name;
+    std::string blob = *ReadFileToString(Snap("v2"));
+    blob[0] = blob[1] = blob[2] = blob[3] = '\xff';  // the header's context count
+    EXPECT_TRUE(WriteFileAtomically(snap, blob).ok());
+    absl::StatusOr<Sidecar> sidecar =
+        DecodeSidecar(*ReadFileToString(SidecarPathFor(Snap("v2"))), "v2 sidecar");
+    EXPECT_TRUE(sidecar.ok());
+    sidecar->set_v8_version(v8_version);
+    sidecar->mutable_blob()->set_xxh3_128(Xxh3Hex(blob));
+    EXPECT_TRUE(WriteFileAtomically(SidecarPathFor(snap), EncodeSidecar(*sidecar)).ok());
+    return snap;
+  };
+  const std::string other = forge("other.bin", "13.6.233.10");
+  ToolResult r = RunTool("snapshot_inspect", {"diff", Snap("v1"), other, "--json"});
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  inspect::DiffReport report = ParseDiff(r.out);
   int api = 0;
   for (const inspect::Change& c : report.changes()) api += c.category() == "api";
   EXPECT_EQ(api, 5);
+  ASSERT_GT(report.changes_size(), 0);
   EXPECT_EQ(report.changes(0).kind(), "v8 version");
+  // The other V8's sections are not read: absent on the new side.
+  ASSERT_GT(report.sections_size(), 0);
+  EXPECT_EQ(report.sections(0).new_bytes(), -1);
+  ToolResult text = RunTool("snapshot_inspect", {"diff", Snap("v1"), other, "--fail-on=none"});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_THAT(text.out, HasSubstr("export 'Slugger' (class) of ext:slugs/slugs.js removed"));
+
+  // The same damage in a blob of this V8 is trouble, as before.
+  const std::string broken = forge("broken.bin", report.changes(0).old_value());
+  ToolResult trouble = RunTool("snapshot_inspect", {"diff", Snap("v1"), broken});
+  EXPECT_EQ(trouble.exit_code, 2);
+  EXPECT_THAT(trouble.err, HasSubstr("not a valid V8"));
 }
 
 // An older sidecar, written before the builder recorded the API: the diff says so.
