@@ -148,7 +148,8 @@ std::string ReadAll(const std::string& path) {
 // A `snapshot_run --serve` process, its log in a file; stopped with SIGTERM at the end.
 class Server {
  public:
-  Server(const TempDir& dir, std::vector<std::string> flags, bool wait_ready = true)
+  Server(const TempDir& dir, std::vector<std::string> flags, bool wait_ready = true,
+         std::string binary = ToolPath("snapshot_run"))
       : socket_(dir.path() + "/s.sock"),
         log_(dir.path() + "/server" + std::to_string(++count_) + ".log") {
     std::vector<std::string> args = {"--serve", socket_};
@@ -158,7 +159,6 @@ class Server {
       int log = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       dup2(log, 1);
       dup2(log, 2);
-      std::string binary = ToolPath("snapshot_run");
       std::vector<char*> argv = {binary.data()};
       for (std::string& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -521,6 +521,29 @@ TEST_F(ServeTest, KilledRuntimeAndForwardedSignals) {
   // The server is unharmed: the next command runs.
   std::string hi = work_dir_.Write("hi.js", "console.log('hi');");
   EXPECT_EQ(Client(server.socket(), {}, hi).out, "hi\n");
+}
+
+// A changed binary is noticed before the next command: the server restarts into it, keeping
+// its socket, and the command runs on the new code.
+TEST_F(ServeTest, ChangedBinaryRestartsTheServer) {
+  std::string binary = dir_.path() + "/snapshot_run";
+  std::string code = ReadAll(ToolPath("snapshot_run"));
+  auto put = [&] {
+    std::ofstream(binary + ".tmp", std::ios::binary) << code;
+    ASSERT_EQ(chmod((binary + ".tmp").c_str(), 0755), 0);
+    ASSERT_EQ(rename((binary + ".tmp").c_str(), binary.c_str()), 0);
+  };
+  put();
+  std::string script = work_dir_.Write("hi.js", "console.log('hi');");
+  Server server(dir_, {"--snapshot", Snapshot()}, /*wait_ready=*/true, binary);
+  EXPECT_EQ(Client(server.socket(), {}, script).out, "hi\n");
+  put();
+  for (int i = 0; i < 2; ++i) {
+    Outcome o = Client(server.socket(), {}, script);
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    EXPECT_EQ(o.out, "hi\n");
+  }
+  EXPECT_THAT(server.log(), HasSubstr("changed on disk: restarting the server into it"));
 }
 
 // SIGKILL of the server in the middle of a command: the command finishes and its exit code

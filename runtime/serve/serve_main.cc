@@ -47,6 +47,9 @@ namespace {
 // Set across exec when the server restarts itself into a changed binary: the listening socket
 // stays open, so clients waiting in its backlog are not turned away.
 constexpr char kListenFdVariable[] = "V8SNAP_SERVE_LISTEN_FD";
+// And the runtime processes of the server before it: still this process's children, reaped as
+// they end (busy ones finish their commands; ready ones exit as their control sockets close).
+constexpr char kOrphansVariable[] = "V8SNAP_SERVE_ORPHANS";
 
 struct ServeOptions {
   std::string socket;
@@ -226,6 +229,7 @@ class Server {
   RunCommandFn run_;
   int listen_fd_ = -1;
   std::vector<Child> children_;
+  std::vector<pid_t> orphans_;  // children of the server this one was exec'd from
   std::deque<int> queued_;
   std::vector<std::string> code_files_;
   std::vector<std::string> code_identity_;
@@ -304,6 +308,9 @@ void Server::Restart() {
                code_files_.empty() ? "the binary" : absl::StrJoin(code_files_, " or ").c_str());
   fcntl(listen_fd_, F_SETFD, 0);
   setenv(kListenFdVariable, std::to_string(listen_fd_).c_str(), 1);
+  std::vector<pid_t> orphans = orphans_;
+  for (const Child& c : children_) orphans.push_back(c.pid);
+  setenv(kOrphansVariable, absl::StrJoin(orphans, ",").c_str(), 1);
   // Ready runtimes see their control socket close (close-on-exec) and exit; busy ones finish
   // their command; queued clients see their connection close before STRT and send again.
   execv(code_files_[0].c_str(), argv_);
@@ -484,7 +491,16 @@ int Server::Run() {
   sigemptyset(&action.sa_mask);
   for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaction(sig, &action, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  if (const char* orphans = std::getenv(kOrphansVariable); orphans != nullptr) {
+    for (absl::string_view pid : absl::StrSplit(orphans, ',', absl::SkipEmpty())) {
+      if (pid_t p; absl::SimpleAtoi(pid, &p)) orphans_.push_back(p);
+    }
+    unsetenv(kOrphansVariable);
+  }
   while (exit_code_ < 0) {
+    orphans_.erase(std::remove_if(orphans_.begin(), orphans_.end(),
+                                  [](pid_t p) { return waitpid(p, nullptr, WNOHANG) != 0; }),
+                   orphans_.end());
     // The binary or libnode changed: runtimes forked from this image would run old code.
     if (!code_files_.empty() && (queued_.size() > 0 || children_.empty()) && CodeChanged()) {
       Restart();
@@ -497,7 +513,7 @@ int Server::Run() {
     Dispatch();
     std::vector<pollfd> fds = {{signal_pipe[0], POLLIN, 0}, {listen_fd_, POLLIN, 0}};
     for (const Child& c : children_) fds.push_back({c.control, POLLIN, 0});
-    if (poll(fds.data(), fds.size(), -1) < 0) {
+    if (poll(fds.data(), fds.size(), orphans_.empty() ? -1 : 100) < 0) {
       if (errno == EINTR) continue;
       break;
     }
