@@ -75,6 +75,11 @@ python3 bench/process_timing.py --runs "$runs" --json "$results/startup.json" \
   "snapshot_run_no_snapshot=$out/snapshot_run --no-snapshot bench/hello.js" \
   "snapshot_run_demo=$out/snapshot_run --snapshot $data/snapshots/default.bin --allow-read=examples examples/hello.js"
 
+step "whole-process start-up through a pre-started runtime ($runs interleaved runs each)"
+# snapshot_run --serve keeps the next runtime made (docs/runtime.md, "Pre-started runtimes");
+# the client's wall time is the figure (its CPU time leaves out the runtime process's work).
+bash bench/serve_timing.sh "$out" "$data/snapshots/default.bin" "$runs" "$results/startup_serve.json"
+
 step "snapshot_builder vs node --build-snapshot"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

@@ -201,6 +201,17 @@ def main():
     extra["startup_demo_vs_floor"] = process(startup, "snapshot_run_demo", "floor")[0]
     extra["startup_no_snapshot_vs_snapshot"] = process(
         startup, "snapshot_run_no_snapshot", "snapshot_run")[0]
+    # bench/serve_timing.sh: hello.js direct and through a pre-started runtime (wall time: the
+    # client's CPU time leaves out the runtime process that does the work), and deno run.
+    serve_path = os.path.join(results, "startup_serve.json")
+    if os.path.exists(serve_path):
+        serve = load_json(serve_path)
+        wall = lambda a, b: ratio(serve[a]["wall_ms"], serve[b]["wall_ms"])
+        extra["startup_prestarted_vs_direct"] = wall("prestarted", "snapshot_run")
+        extra["startup_serve_wall_ms"] = {k: v["wall_ms"] for k, v in serve.items()}
+        if "deno" in serve:
+            extra["startup_vs_deno"] = wall("snapshot_run", "deno")
+            extra["startup_vs_deno_prestarted"] = wall("prestarted", "deno")
     extra["rss_kib_per_runtime"] = rss
     extra["rss_snapshot_vs_source_default"] = ratio(rss.get("snapshot:default"),
                                                     rss.get("source:default"))
