@@ -257,6 +257,66 @@ std::string ExplainUnavailableModule(const std::vector<LoadedExtension>& extensi
                       importer->name, "'");
 }
 
+// The error for extension module `name` of `extension`, whose evaluation is still pending after
+// its microtasks ran: where its top-level await is, or, when it has none, the top-level await
+// of the one module of the extension that it pulled into its evaluation (`compiled`: the
+// extension's modules in evaluation order; those after `name` that are no longer merely
+// instantiated were imported by it).
+absl::Status StalledModule(
+    const LoadedExtension& extension, const std::string& name,
+    const std::vector<std::pair<std::string, v8::Local<v8::Module>>>& compiled,
+    const ScriptNameMapper& mapper) {
+  auto awaits_of = [&](const std::string& module_name) {
+    for (const LoadedSource& source : extension.sources) {
+      if (SourceSpecifier(extension.name, source) == module_name) {
+        return TopLevelAwaits(source.contents);
+      }
+    }
+    return std::vector<std::pair<int, int>>();
+  };
+  std::string stalled = name;
+  std::vector<std::pair<int, int>> awaits = awaits_of(name);
+  if (awaits.empty()) {
+    std::vector<std::string> imported_with_awaits;
+    bool after = false;
+    for (const auto& [other, module] : compiled) {
+      if (other == name) {
+        after = true;
+      } else if (after && module->GetStatus() >= v8::Module::kEvaluating &&
+                 !awaits_of(other).empty()) {
+        imported_with_awaits.push_back(other);
+      }
+    }
+    if (imported_with_awaits.size() == 1) {
+      stalled = imported_with_awaits[0];
+      awaits = awaits_of(stalled);
+    }
+  }
+  std::string where = mapper(stalled);
+  const std::string whose =
+      stalled == name ? "" : absl::StrCat("the module it imports, '", stalled, "': ");
+  std::string which;
+  if (awaits.size() == 1) {
+    where = absl::StrCat(where, ":", awaits[0].first, ":", awaits[0].second);
+    which = absl::StrCat(whose, "its top-level await here waits on something that never settles");
+  } else if (!awaits.empty()) {
+    std::vector<int> lines;
+    for (const auto& [line, column] : awaits) lines.push_back(line);
+    which = absl::StrCat(whose, "one of its top-level awaits (lines ", absl::StrJoin(lines, ", "),
+                         ") waits on something that never settles");
+  } else {
+    which =
+        "a top-level await in it, or in a module it imports, waits on something that never "
+        "settles";
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      where, ": extension module '", name, "' did not finish evaluating: ", which,
+      " while the snapshot is built (timers and I/O do not run while building, so a promise "
+      "that waits on them stays pending).\n  fix: await only work that finishes without timers "
+      "or I/O, or move the waiting to run time (a function the main script calls, or a "
+      "v8snap.snapshot.onDeserialize(fn) hook)"));
+}
+
 // Gets or creates globalThis[name] as a plain object.
 v8::MaybeLocal<v8::Object> EnsureObject(v8::Local<v8::Context> context,
                                         v8::Local<v8::Object> holder, const char* name) {
@@ -424,34 +484,7 @@ absl::StatusOr<std::vector<ModuleRecord>> BootstrapContext(
         return absl::InvalidArgumentError(text);
       }
       if (promise->State() == v8::Promise::kPending) {
-        const LoadedSource* source = nullptr;
-        for (const LoadedSource& s : extension.sources) {
-          if (SourceSpecifier(extension.name, s) == name) source = &s;
-        }
-        std::vector<std::pair<int, int>> awaits = source == nullptr
-                                                      ? std::vector<std::pair<int, int>>()
-                                                      : TopLevelAwaits(source->contents);
-        std::string where = mapper(name);
-        std::string which;
-        if (awaits.size() == 1) {
-          where = absl::StrCat(where, ":", awaits[0].first, ":", awaits[0].second);
-          which = "its top-level await here waits on something that never settles";
-        } else if (!awaits.empty()) {
-          std::vector<int> lines;
-          for (const auto& [line, column] : awaits) lines.push_back(line);
-          which = absl::StrCat("one of its top-level awaits (lines ", absl::StrJoin(lines, ", "),
-                               ") waits on something that never settles");
-        } else {
-          which =
-              "a top-level await in it, or in a module it imports, waits on something that "
-              "never settles";
-        }
-        return absl::InvalidArgumentError(absl::StrCat(
-            where, ": extension module '", name, "' did not finish evaluating: ", which,
-            " while the snapshot is built (timers and I/O do not run while building, so a "
-            "promise that waits on them stays pending).\n  fix: await only work that finishes "
-            "without timers or I/O, or move the waiting to run time (a function the main "
-            "script calls, or a v8snap.snapshot.onDeserialize(fn) hook)"));
+        return StalledModule(extension, name, compiled, mapper);
       }
     }
     if (observer != nullptr) observer->ExtensionDone(extension);

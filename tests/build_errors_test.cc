@@ -342,6 +342,16 @@ TEST_F(BuildErrorsTest, TopLevelAwaitThatNeverSettlesNamesTheLine) {
                                "never settles"));
   EXPECT_THAT(r.err, HasSubstr("fix: await only work that finishes without timers or I/O"));
   EXPECT_FALSE(BlobWritten());
+
+  // The await is in a module of the extension that the first one imports.
+  tmp_.Write("a.js", "import { b } from './b.js';\nexport const a = b;\n");
+  tmp_.Write("b.js", "export const b = 1;\n\nawait new Promise(() => {});\n");
+  r = Build(Manifest("extension { name: \"app\" deps: \"core\" esm: \"a.js\" esm: \"b.js\" }\n"));
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("error: " + tmp_.path() +
+                               "/b.js:3:1: extension module 'ext:app/a.js' did not finish "
+                               "evaluating: the module it imports, 'ext:app/b.js': its top-level "
+                               "await here waits on something that never settles"));
 }
 
 }  // namespace
