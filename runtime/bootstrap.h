@@ -83,8 +83,10 @@ class BuildWatch {
   BuildWatch& operator=(const BuildWatch&) = delete;
 
   // `result` of a build step, unless a limit stopped it: then that limit (DeadlineExceeded,
-  // ResourceExhausted), where it hit (`where`, else the file the step names) and the fix. An
-  // op that refused to run while building gets the fix for that.
+  // ResourceExhausted), where it hit (`where`, else the source BootstrapContext was evaluating)
+  // and the fix. An op that refused to run while building gets the fix for that. The limits
+  // are armed from the constructor to the destructor, so JS run after Finish (the serialize
+  // hooks) is stopped too.
   absl::Status Check(absl::Status result, const std::string& where = "");
   template <typename T>
   absl::StatusOr<T> Check(absl::StatusOr<T> result) {
@@ -92,8 +94,8 @@ class BuildWatch {
     return Check(result.status());
   }
 
-  // After the last JS the build runs: an import() call (even a caught one) or a promise still
-  // rejected with no handler fails the build with its place and stack. Checked once, here,
+  // After the extensions and the warm-up script: an import() call (even a caught one) or a
+  // promise still rejected with no handler fails the build with its place and stack. Checked once, here,
   // rather than after each extension: a rejection that a later extension or the warm-up
   // handles is handled in the snapshot, which is what matters.
   absl::Status Finish(v8::Local<v8::Context> context, const ModuleMap& modules);
