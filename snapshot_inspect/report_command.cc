@@ -2,6 +2,8 @@
 // writes the self-contained page (report_page.h) atomically.
 #include "snapshot_inspect/report_command.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "cli/cli_support.h"
@@ -15,9 +17,24 @@
 namespace v8snap::inspect {
 namespace {
 
-absl::StatusOr<HeapComposition> HeapOf(const std::string& path) {
+// The page lists this many categories, groups and biggest objects at most; totals, extensions
+// and sources cover everything anyway.
+constexpr int kShownRows = 20;
+
+// The heap of `path`, or nullopt (with a note) when the snapshot is another V8's: the V8 linked
+// here cannot load it, and a V8 upgrade should still be reviewable (the sidecars, the sections
+// and the API diff need no V8).
+absl::StatusOr<std::optional<HeapComposition>> HeapIfLoadable(const std::string& path,
+                                                              HtmlReportData* data) {
   ASSIGN_OR_RETURN(SnapshotPair pair, ReadSnapshotPair(path));
-  return MeasureHeap(pair, path);
+  absl::StatusOr<HeapComposition> heap = MeasureHeap(pair, path);
+  if (heap.ok()) {
+    KeepTopGroups(kShownRows, &*heap);
+    return std::optional<HeapComposition>(*std::move(heap));
+  }
+  if (!absl::IsFailedPrecondition(heap.status())) return heap.status();
+  data->add_notes(absl::StrCat("The heap of ", path, " is not shown: ", heap.status().message()));
+  return std::optional<HeapComposition>();
 }
 
 }  // namespace
@@ -25,19 +42,20 @@ absl::StatusOr<HeapComposition> HeapOf(const std::string& path) {
 absl::StatusOr<HtmlReportData> BuildHtmlReportData(const ReportOptions& options) {
   HtmlReportData data;
   ASSIGN_OR_RETURN(*data.mutable_new_info(), BuildInfoReport(options.new_path));
-  ASSIGN_OR_RETURN(*data.mutable_new_heap(), HeapOf(options.new_path));
+  ASSIGN_OR_RETURN(std::optional<HeapComposition> new_heap,
+                   HeapIfLoadable(options.new_path, &data));
+  if (new_heap) *data.mutable_new_heap() = std::move(*new_heap);
   if (!options.old_path.empty()) {
     ASSIGN_OR_RETURN(*data.mutable_old_info(), BuildInfoReport(options.old_path));
-    ASSIGN_OR_RETURN(*data.mutable_old_heap(), HeapOf(options.old_path));
+    ASSIGN_OR_RETURN(std::optional<HeapComposition> old_heap,
+                     HeapIfLoadable(options.old_path, &data));
+    if (old_heap) *data.mutable_old_heap() = std::move(*old_heap);
     DiffOptions diff;
     diff.old_path = options.old_path;
     diff.new_path = options.new_path;
     diff.fail_on = Severity::kNone;
     ASSIGN_OR_RETURN(*data.mutable_diff(), BuildDiffReport(diff));
   }
-  // The page lists 20 of each at most; the totals cover everything anyway.
-  KeepTopGroups(20, data.mutable_new_heap());
-  if (data.has_old_heap()) KeepTopGroups(20, data.mutable_old_heap());
   return data;
 }
 

@@ -35,6 +35,7 @@ svg text { font: 11px system-ui, sans-serif; pointer-events: none; }
 #treemap rect { stroke: #fff; stroke-width: 1; }
 #treemap rect:hover { stroke: #1d2430; stroke-width: 2; }
 #report-errors li { color: #b42318; font-family: monospace; }
+#report-notes li { color: #8a5a00; }
 code { font-size: 12px; }
 </style>
 </head>
@@ -44,6 +45,7 @@ constexpr char kBodyStart[] = R"html(<body data-status="pending">
 <h1 id="title"></h1>
 <p class="sub" id="subtitle"></p>
 <ul id="report-errors"></ul>
+<ul id="report-notes"></ul>
 <h2>Blob by section, extension and source</h2>
 <div id="treemap-box"></div>
 <p class="note">Section sizes are exact (the blob's V8 header). Inside the startup and context
@@ -207,6 +209,10 @@ constexpr char kScript[] = R"html(<script>
   }
 
   function drawHeap(heap) {
+    if (num(heap.objects) === 0) {
+      document.getElementById("heap-total").textContent = "Not measured (see the note above).";
+      return;
+    }
     document.getElementById("heap-total").textContent =
         `${num(heap.objects).toLocaleString("en")} objects, ${size(num(heap.bytes))}`;
     const categories = heap.categories || [];
@@ -253,10 +259,13 @@ constexpr char kScript[] = R"html(<script>
     });
     const oldHeap = data.old_heap || {}, newHeap = data.new_heap || {};
     const heapDelta = num(newHeap.bytes) - num(oldHeap.bytes);
-    rows.push(["heap after load", size(num(oldHeap.bytes)), size(num(newHeap.bytes)),
-               {text: delta(heapDelta), cls: heapDelta > 0 ? "grow" : heapDelta < 0 ? "shrink" : ""}]);
+    // A heap that could not be measured (another V8's snapshot) shows as "-", with no delta.
+    const both = data.old_heap && data.new_heap;
+    rows.push(["heap after load", data.old_heap ? size(num(oldHeap.bytes)) : "-",
+               data.new_heap ? size(num(newHeap.bytes)) : "-",
+               both ? {text: delta(heapDelta), cls: heapDelta > 0 ? "grow" : heapDelta < 0 ? "shrink" : ""} : ""]);
     const oldExt = new Map((oldHeap.extensions || []).map((e) => [e.name, num(e.bytes)]));
-    for (const e of newHeap.extensions || []) {
+    for (const e of both ? newHeap.extensions || [] : []) {
       const before = oldExt.has(e.name) ? oldExt.get(e.name) : 0, d = num(e.bytes) - before;
       rows.push([`heap: ${e.name}`, oldExt.has(e.name) ? size(before) : "-", size(num(e.bytes)),
                  {text: delta(d), cls: d > 0 ? "grow" : d < 0 ? "shrink" : ""}]);
@@ -287,6 +296,9 @@ constexpr char kScript[] = R"html(<script>
     document.getElementById("subtitle").textContent =
         `${build.manifest_name || "?"} · V8 ${build.v8_version || "?"} · blob ${size(num((info.blob || {}).size))}` +
         (data.old_info ? ` · compared with ${data.old_info.blob_path}` : "");
+    for (const note of data.notes || []) {
+      document.getElementById("report-notes").appendChild(el("li", {class: "report-note"}, note));
+    }
     drawTreemap(info, data.new_heap || {});
     if (data.diff) drawComparison(data);
     drawHeap(data.new_heap || {});

@@ -7,6 +7,8 @@
 #include <regex>
 
 #include "format/atomic_file.h"
+#include "format/content_hash.h"
+#include "format/snapshot_files.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/tool_runner.h"
@@ -146,6 +148,34 @@ TEST_F(HtmlReportTest, AScriptErrorIsVisibleInTheRenderedPage) {
   EXPECT_TRUE(Has(dom, "<body data-status=\"error\">"));
   EXPECT_TRUE(Has(dom, "class=\"script-error\""));
   EXPECT_FALSE(Has(dom, "<svg id=\"treemap\""));
+}
+
+// A snapshot of another V8 cannot be loaded here: the page leaves its heap out and says why, and
+// still shows the blob and the API diff (a V8 upgrade under review).
+TEST_F(HtmlReportTest, AnotherV8sSnapshotIsShownWithoutItsHeap) {
+  // v1's pair as a builder linked with another V8 would write it: the version string in the
+  // blob's header (offset 12, 64 bytes) and in the sidecar.
+  const std::string version = "13.6.233.10-node.0";
+  const std::string other = tmp_.path() + "/other.bin";
+  std::string blob = *ReadFileToString(Snap("v1"));
+  blob.replace(12, 64, version + std::string(64 - version.size(), '\0'));
+  ASSERT_TRUE(WriteFileAtomically(other, blob).ok());
+  absl::StatusOr<Sidecar> sidecar =
+      DecodeSidecar(*ReadFileToString(SidecarPathFor(Snap("v1"))), "v1 sidecar");
+  ASSERT_TRUE(sidecar.ok());
+  sidecar->set_v8_version(version);
+  sidecar->mutable_blob()->set_xxh3_128(Xxh3Hex(blob));
+  ASSERT_TRUE(WriteFileAtomically(SidecarPathFor(other), EncodeSidecar(*sidecar)).ok());
+
+  const std::string out = tmp_.path() + "/upgrade.html";
+  ToolResult r = RunTool("snapshot_inspect", {"report", Snap("v2"), other, "--out", out});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::string dom = RenderInChromium(out);
+  EXPECT_TRUE(Has(dom, "<body data-status=\"ok\">"));
+  EXPECT_TRUE(Has(dom, "<li class=\"report-note\">The heap of " + other + " is not shown: "));
+  EXPECT_TRUE(Has(dom, "was built with V8 " + version));
+  EXPECT_TRUE(Has(dom, "<svg id=\"treemap\""));
+  EXPECT_TRUE(Has(dom, "<h2>API diff (5 changes)</h2>"));
 }
 
 TEST_F(HtmlReportTest, AFailedRunLeavesTheOldReport) {
