@@ -51,6 +51,19 @@ class ApiDiffTest : public ::testing::Test {
 TempDir* ApiDiffTest::dir_ = nullptr;
 std::string ApiDiffTest::build_error_;
 
+// The record is deterministic: a second build of the same manifest writes the same sidecar.
+TEST_F(ApiDiffTest, RebuildingGivesTheSameApiSurface) {
+  TempDir tmp;
+  const std::string again = tmp.path() + "/again.bin";
+  ToolResult r = RunTool(
+      "snapshot_builder",
+      {"--manifest", SourcePath("tests/fixtures/api/v1/runtime.textproto"), "--out", again});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(*ReadFileToString(SidecarPathFor(again)),
+            *ReadFileToString(SidecarPathFor(Snap("v1"))));
+  EXPECT_EQ(*ReadFileToString(again), *ReadFileToString(Snap("v1")));
+}
+
 TEST_F(ApiDiffTest, SidecarRecordsExportsAndTheGlobalsExtensionsAdded) {
   absl::StatusOr<SnapshotPair> pair = ReadSnapshotPair(Snap("v1"));
   ASSERT_TRUE(pair.ok()) << pair.status();
