@@ -177,14 +177,20 @@ static int ReadReply(int fd, struct ServeReply* reply, int timeout_ms, int* pend
   return 1;
 }
 
-static void WriteAll(int fd, const char* data, size_t size) {
+/* A server that closed the connection before taking the command (EPIPE, ECONNRESET) ran
+ * nothing: returns 0 so that the command is sent again. */
+static int ClosedBeforeStart(int err) { return err == EPIPE || err == ECONNRESET; }
+
+static int WriteAll(int fd, const char* data, size_t size) {
   while (size > 0) {
     ssize_t w = send(fd, data, size, MSG_NOSIGNAL);
     if (w < 0 && errno == EINTR) continue;
+    if (w < 0 && ClosedBeforeStart(errno)) return 0;
     if (w < 0) Fail("sending the command to the server failed: %s", strerror(errno));
     data += w;
     size -= (size_t)w;
   }
+  return 1;
 }
 
 /* cwd, arguments and environment, each NUL-terminated, in one buffer. */
@@ -214,7 +220,8 @@ static char* BuildPayload(int argc, char** argv, uint32_t* size, uint32_t* envc)
   return buffer;
 }
 
-static void SendCommand(int fd, int argc, char** argv) {
+/* 1 when sent, 0 when the server closed the connection first. */
+static int SendCommand(int fd, int argc, char** argv) {
   struct ServeCommandHeader header;
   memcpy(header.magic, V8SNAP_SERVE_COMMAND_MAGIC, 4);
   mode_t mask = umask(0);
@@ -245,13 +252,15 @@ static void SendCommand(int fd, int argc, char** argv) {
   do {
     sent = sendmsg(fd, &msg, MSG_NOSIGNAL);
   } while (sent < 0 && errno == EINTR);
-  if (sent < 0) Fail("sending the command to the server failed: %s", strerror(errno));
-  WriteAll(fd, (const char*)&header + sent, sizeof(header) - (size_t)sent);
-  WriteAll(fd, payload, header.payload_bytes);
+  int ok = sent >= 0 || !ClosedBeforeStart(errno) ? 1 : 0;
+  if (sent < 0 && ok) Fail("sending the command to the server failed: %s", strerror(errno));
+  ok = ok && WriteAll(fd, (const char*)&header + sent, sizeof(header) - (size_t)sent) &&
+       WriteAll(fd, payload, header.payload_bytes);
   free(payload);
   for (int i = 0; i < 3; ++i) {
     if (stdio[i] != i) close(stdio[i]);
   }
+  return ok;
 }
 
 int main(int argc, char** argv) {
@@ -307,8 +316,9 @@ int main(int argc, char** argv) {
           "away\n  fix: restart it, or run snapshot_run directly",
           socket_path, attempt);
     }
-    SendCommand(fd, argc - 2, argv + 2);
-    got = ReadReply(fd, &reply, -1, pending, &npending, -1, 0, &forwarded);
+    got = SendCommand(fd, argc - 2, argv + 2)
+              ? ReadReply(fd, &reply, -1, pending, &npending, -1, 0, &forwarded)
+              : 0;
     if (got == 0) {
       /* Nothing ran: the server was stopped or restarted while the command waited. */
       close(fd);
