@@ -262,7 +262,16 @@ class CorpusTest : public ::testing::TestWithParam<std::string> {
     return RunTool("snapshot_builder", args);
   }
   ToolResult Run(bool from_snapshot) {
-    std::string main = tmp_.Write("manifests/main.js", row_.main);
+    std::string main_text = row_.main;
+    if (!from_snapshot) {
+      // What a --warmup script did while building, done before the main script from source.
+      for (const std::string& prelude : Split(row_.Header("source-prelude"), " ")) {
+        for (const File& f : row_.files) {
+          if (f.name == prelude) main_text = f.contents + "\n" + main_text;
+        }
+      }
+    }
+    std::string main = tmp_.Write("manifests/main.js", main_text);
     std::vector<std::string> args;
     if (from_snapshot) {
       args = {"--snapshot", blob_};
@@ -309,6 +318,10 @@ TEST_P(CorpusTest, Row) {
       return;
     }
     std::vector<std::string> missing = MissingWords(build.err, row_.Header("build-error"));
+    // Words that must not be there: a wrong place is a wrong result.
+    for (const std::string& w : Split(row_.Header("build-error-absent"), "|")) {
+      if (build.err.find(w) != std::string::npos) missing.push_back("(must not have) " + w);
+    }
     if (build.exit_code != 1 || !missing.empty()) {
       Record(Outcome::kWrong, "refused without " + Join(missing) + " (exit " +
                                   std::to_string(build.exit_code) + ")");

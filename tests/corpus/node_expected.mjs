@@ -65,6 +65,13 @@ for (const [kind, path] of steps) {
     entry += `await import(${JSON.stringify(url)});\n`;
   }
 }
+// What a --warmup script does while building (the row's `source-prelude:` files), then main.js.
+for (const m of text.matchAll(/^source-prelude:(.*)$/gm)) {
+  for (const name of m[1].trim().split(/\s+/).filter(Boolean)) {
+    const url = pathToFileURL(join(dir, name)).href;
+    entry += `vm.runInThisContext(readFileSync(new URL(${JSON.stringify(url)}), "utf8"), { filename: ${JSON.stringify(name)} });\n`;
+  }
+}
 entry += `await import(${JSON.stringify(pathToFileURL(join(dir, "main.js")).href)});\n`;
 writeFileSync(join(dir, "entry.mjs"), entry);
 const r = spawnSync(process.execPath, ["--no-warnings", ...(process.env.NODE_FLAGS ?? "").split(" ").filter(Boolean), join(dir, "entry.mjs")], { encoding: "utf8" });
