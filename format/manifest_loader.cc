@@ -303,6 +303,20 @@ std::string DirName(const std::string& path) {
   return slash == std::string::npos ? "" : path.substr(0, slash);
 }
 
+std::string& MutableBuiltinSourceRoot() {
+  static std::string* root = new std::string();
+  return *root;
+}
+
+// Relative to the manifest's folder, or for "builtin:REST" REST in the built-in folder.
+std::string ResolveSourcePath(const std::string& dir, const std::string& path) {
+  absl::string_view rest = path;
+  if (absl::ConsumePrefix(&rest, kBuiltinSourcePrefix) && !BuiltinSourceRoot().empty()) {
+    return absl::StrCat(BuiltinSourceRoot(), "/", rest);
+  }
+  return dir.empty() ? path : absl::StrCat(dir, "/", path);
+}
+
 std::string BaseName(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -475,7 +489,7 @@ class ManifestChecker {
           LoadedSource source;
           source.kind = kind;
           source.path = paths[k];
-          source.resolved_path = dir.empty() ? source.path : absl::StrCat(dir, "/", source.path);
+          source.resolved_path = ResolveSourcePath(dir, source.path);
           if (kind != SourceRecord::CLASSIC) {
             source.specifier = absl::StrCat("ext:", ext.name(), "/", BaseName(source.path));
           }
@@ -833,6 +847,9 @@ std::string ManifestProblem::ToString() const {
       where.line > 0 ? absl::StrCat(where.file, ":", where.line, ":", where.column) : where.file;
   return absl::StrCat(location, ": error: ", message, "\n  fix: ", fix);
 }
+
+void SetBuiltinSourceRoot(std::string dir) { MutableBuiltinSourceRoot() = std::move(dir); }
+const std::string& BuiltinSourceRoot() { return MutableBuiltinSourceRoot(); }
 
 ManifestLoadResult LoadManifestFromText(const std::string& path, const std::string& text,
                                         const ManifestCheckOptions& options) {

@@ -74,6 +74,15 @@ struct LoadedManifest {
   std::string digest;
 };
 
+// A source path "builtin:core/core.js" names a file of v8snap's built-in extensions wherever
+// v8snap is: the source tree's extensions/ or an installation's share/v8snap/extensions. The
+// manifest, the sidecar and the digest keep the "builtin:" spelling, never a machine path. The
+// builder and inspector set the folder at start (cli/builtin_sources.h); while it is unset,
+// such a path is looked up as written (the embedded manifest's copies are stored so).
+inline constexpr absl::string_view kBuiltinSourcePrefix = "builtin:";
+void SetBuiltinSourceRoot(std::string dir);
+const std::string& BuiltinSourceRoot();
+
 struct ManifestCheckOptions {
   // Names with native ops registered in this binary. An extension with no sources at all whose
   // name is not here is an unknown native extension. nullopt skips that check (tools that have

@@ -15,6 +15,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "cli/builtin_sources.h"
 #include "cli/cli_support.h"
 #include "format/atomic_file.h"
 #include "format/snapshot_files.h"
@@ -197,6 +198,9 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
   ManifestCheckOptions check;
   check.native_extensions = ExtensionRegistry::Global().Names();
   RuntimeConfig config;
+  // A manifest file's "builtin:" sources are read from v8snap's extensions folder; the embedded
+  // manifest's are compiled in under that very name, so it must not be resolved for them.
+  if (!manifest_path.empty()) ConfigureBuiltinSources();
   absl::StatusOr<LoadedManifest> manifest = manifest_path.empty()
                                                 ? LoadEmbeddedManifest(check)
                                                 : LoadManifestOrError(manifest_path, check);

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cli/builtin_sources.h"
 #include "cli/cli_support.h"
 #include "format/atomic_file.h"
 #include "format/snapshot_files.h"
@@ -22,6 +23,7 @@ namespace v8snap {
 int RunBuilderMain(int argc, char** argv, const char* tool_name) {
   IgnoreClosedOutput();
   SetMessageToolNames({tool_name, MessageToolNames().inspector});  // fix lines name this binary
+  ConfigureBuiltinSources();  // where a manifest's "builtin:" sources are
   const std::string tool = tool_name;
   CLI::App app(
       absl::StrCat(

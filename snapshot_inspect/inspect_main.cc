@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "cli/builtin_sources.h"
 #include "cli/cli_support.h"
 #include "format/snapshot_files.h"
 #include "snapshot_inspect/commands.h"
@@ -67,6 +68,7 @@ int RunInspectMain(int argc, char** argv, const char* tool_name, const char* bui
   using namespace v8snap::inspect;
   const std::string tool = tool_name;
   SetMessageToolNames({builder_name, tool});
+  ConfigureBuiltinSources();  // where a manifest's "builtin:" sources are
   CLI::App app(
       absl::StrCat(
           "Looks inside V8 startup snapshots built by ", builder_name,
