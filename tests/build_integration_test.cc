@@ -1,7 +1,9 @@
 // Build integration as an embedder meets it: tools/install.sh installs v8snap into a temporary
-// prefix; programs are compiled against it with pkg-config (and CMake); and a GN project of its
-// own, with a builder linked from the installed libraries, builds its snapshot through the
-// installed v8_snapshot template while ninja is driven touch by touch.
+// prefix (and again, changing nothing); programs are compiled against it with pkg-config, with
+// CMake through pkg-config and through find_package (examples/cmake, built and tested with
+// ctest); embed_manifest.py is run as a build runs it; and a GN project of its own, with a
+// builder linked from the installed libraries, builds its snapshot through the installed
+// v8_snapshot template while ninja is driven touch by touch.
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -152,21 +154,29 @@ TEST_F(InstallTest, InstallsToolsLibrariesHeadersAndPkgConfigFiles) {
                            "bin/snapshot_run",
                            "lib/libv8snap_runtime.a",
                            "lib/libv8snap_builder.a",
+                           "lib/libv8snap_inspect.a",
                            "lib/libv8snap_extensions.a",
                            "lib/libnode.so.108",
                            "lib/pkgconfig/v8snap.pc",
                            "lib/pkgconfig/v8snap-builder.pc",
+                           "lib/pkgconfig/v8snap-inspect.pc",
                            "lib/pkgconfig/v8snap-extensions.pc",
+                           "lib/cmake/v8snap/v8snapConfig.cmake",
+                           "lib/cmake/v8snap/v8snapConfigVersion.cmake",
                            "include/v8snap/runtime/js_runtime.h",
                            "include/v8snap/runtime/run_main.h",
                            "include/v8snap/snapshot_builder/builder_main.h",
+                           "include/v8snap/snapshot_inspect/inspect_main.h",
                            "include/v8snap/format/sidecar.pb.h",
                            "include/v8snap/v8/v8-isolate.h",
                            "share/v8snap/default.bin",
                            "share/v8snap/default.bin.sidecar.pb",
                            "share/v8snap/manifests/default.textproto",
+                           "share/v8snap/extensions/core/core.js",
                            "share/v8snap/gn/v8_snapshot.gni",
                            "share/v8snap/gn/run_tool.py",
+                           "share/v8snap/gn/embedded_manifest.gni",
+                           "share/v8snap/gn/embed_manifest.py",
                            "share/v8snap/embed_manifest.py"}) {
     EXPECT_TRUE(Exists(Prefix() + "/" + file)) << file;
   }
@@ -261,6 +271,153 @@ target_link_libraries(hello PRIVATE PkgConfig::V8SNAP)
                                              Prefix() + "/share/v8snap/default.bin", kHelloScript});
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(run.out, "hello from the snapshot\n42\n");
+}
+
+// Every installed file with its modification time (nanoseconds), one per line, sorted.
+std::string Mtimes(const std::string& prefix) {
+  return Shell("find " + Quoted(prefix) + " -printf '%T@ %p\n' | sort").out;
+}
+
+TEST_F(InstallTest, InstallingAnUnchangedBuildAgainRewritesNoFile) {
+  // Its own prefix: the shared installation must not change under the other tests.
+  TempDir prefix;
+  ToolResult first =
+      RunTool(SourcePath("tools/install.sh"), {"--out", BinDir(), "--prefix", prefix.path()});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  const std::string before = Mtimes(prefix.path());
+  ToolResult second =
+      RunTool(SourcePath("tools/install.sh"), {"--out", BinDir(), "--prefix", prefix.path()});
+  ASSERT_EQ(second.exit_code, 0) << second.err;
+  EXPECT_THAT(before, HasSubstr("/lib/libv8snap_runtime.a\n"));
+  EXPECT_EQ(Mtimes(prefix.path()), before) << "a second install rewrote files";
+}
+
+// What must stay in the flags (no identical-code folding) is there; what is the embedder's
+// choice (the C++ standard) is not, so a C++20 project compiles and runs against it.
+TEST_F(InstallTest, PkgConfigFlagsSuitACxx20ProjectAndKeepIcfOff) {
+  ToolResult cflags = Shell(PkgConfig("--cflags v8snap"));
+  ASSERT_EQ(cflags.exit_code, 0) << cflags.err;
+  EXPECT_THAT(cflags.out, Not(HasSubstr("-std=")));
+  EXPECT_THAT(cflags.out, HasSubstr("-fno-ipa-icf"));
+  std::string source = tmp_.Write("hello20.cc", kHelloProgram);
+  std::string binary = tmp_.path() + "/hello20";
+  ToolResult build = Shell(Gxx() + "-std=c++20 -o " + Quoted(binary) + " " + Quoted(source) +
+                           " $(" + PkgConfig("--cflags --libs v8snap-extensions v8snap") + ")");
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  ToolResult run = RunTool(binary, {Prefix() + "/share/v8snap/manifests/default.textproto",
+                                    Prefix() + "/share/v8snap/default.bin", kHelloScript});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "hello from the snapshot\n42\n");
+}
+
+// Abseil, protobuf and xxHash are inside libv8snap_runtime.a, as they are inside the tools.
+TEST_F(InstallTest, ProgramsLinkedAgainstTheRuntimeNeedNoAbseilOrProtobufLibraries) {
+  std::string object;
+  ASSERT_EQ(CompileHello(&object).exit_code, 0) << CompileHello(&object).err;
+  std::string binary = tmp_.path() + "/hello_static";
+  ToolResult link = Shell(Gxx() + "-o " + Quoted(binary) + " " + Quoted(object) + " $(" +
+                          PkgConfig("--libs v8snap-extensions v8snap") + ")");
+  ASSERT_EQ(link.exit_code, 0) << link.err;
+  ToolResult needed = Shell("readelf -d " + Quoted(binary));
+  ASSERT_EQ(needed.exit_code, 0) << needed.err;
+  EXPECT_THAT(needed.out, HasSubstr("[libnode.so.108]"));
+  EXPECT_THAT(needed.out, Not(HasSubstr("libabsl")));
+  EXPECT_THAT(needed.out, Not(HasSubstr("libprotobuf")));
+  EXPECT_THAT(needed.out, Not(HasSubstr("libxxhash")));
+}
+
+TEST_F(InstallTest, InstalledEmbeddedManifestTemplateFindsItsScriptBesideItself) {
+  std::string gni = ReadFile(Prefix() + "/share/v8snap/gn/embedded_manifest.gni");
+  EXPECT_THAT(gni, Not(HasSubstr("//tools/")));
+  EXPECT_THAT(gni, HasSubstr("get_path_info(\"embed_manifest.py\", \"abspath\")"));
+}
+
+// embed_manifest.py as a build runs it: output rewritten only when it changes, no depfile
+// needed, and an invalid manifest refused by the real loader before anything is written.
+TEST_F(InstallTest, EmbedManifestWritesOnlyChangesAndRefusesAnInvalidManifest) {
+  const std::string script = Prefix() + "/share/v8snap/gn/embed_manifest.py";
+  const std::string inspector = Prefix() + "/bin/snapshot_inspect";
+  std::string manifest = tmp_.Write("app.textproto",
+                                    "extension { name: \"core\" js: \"builtin:core/core.js\" }\n"
+                                    "extension { name: \"app\" deps: \"core\" js: \"app.js\" }\n");
+  tmp_.Write("app.js", "globalThis.app = 1;\n");
+  const std::string out = tmp_.path() + "/gen/app_manifest.cc";
+  auto embed = [&](const std::string& manifest_path) {
+    return Shell("python3 " + Quoted(script) + " --manifest " + Quoted(manifest_path) + " --out " +
+                 Quoted(out) + " --check-with " + Quoted(inspector));
+  };
+
+  ToolResult first = embed(manifest);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_THAT(ReadFile(out), HasSubstr("{\"builtin:core/core.js\", "));
+  EXPECT_THAT(ReadFile(out), Not(HasSubstr(Prefix())));
+  const std::string written = Mtimes(out);
+  Touch(tmp_.path() + "/app.js");
+  ASSERT_EQ(embed(manifest).exit_code, 0);
+  EXPECT_EQ(Mtimes(out), written) << "unchanged output was rewritten";
+  tmp_.Write("app.js", "globalThis.app = 2;\n");
+  ASSERT_EQ(embed(manifest).exit_code, 0);
+  EXPECT_NE(Mtimes(out), written) << "changed output was not written";
+
+  std::string broken =
+      tmp_.Write("broken.textproto", "extension { name: \"app\" deps: \"nope\" js: \"app.js\" }\n");
+  const std::string before = ReadFile(out);
+  ToolResult refused = embed(broken);
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_THAT(refused.err, HasSubstr("broken.textproto:1:"));
+  EXPECT_THAT(refused.err, HasSubstr("'nope'"));
+  EXPECT_THAT(refused.err, HasSubstr("is not a valid manifest for this program"));
+  EXPECT_EQ(ReadFile(out), before);
+
+  ToolResult help = Shell("python3 " + Quoted(script) + " --help");
+  EXPECT_THAT(help.out, HasSubstr("--root"));
+  EXPECT_THAT(help.out, HasSubstr("--depfile"));
+}
+
+// "builtin:" names v8snap's own extension sources wherever v8snap is installed; the installed
+// builder finds them, and the sidecar records the name, not the machine's path.
+TEST_F(InstallTest, BuiltinSourcesNeedNoPathToThePrefix) {
+  std::string manifest = tmp_.Write("app.textproto",
+                                    "extension { name: \"core\" js: \"builtin:core/core.js\" }\n"
+                                    "extension { name: \"console\" deps: \"core\" "
+                                    "esm: \"builtin:console/console.js\" }\n");
+  const std::string snap = tmp_.path() + "/app.bin";
+  ToolResult build =
+      RunTool(Prefix() + "/bin/snapshot_builder", {"--manifest", manifest, "--out", snap});
+  ASSERT_EQ(build.exit_code, 0) << build.err;
+  EXPECT_THAT(ReadFile(snap + ".sidecar.pb"), HasSubstr("builtin:console/console.js"));
+  EXPECT_THAT(ReadFile(snap + ".sidecar.pb"), Not(HasSubstr(Prefix())));
+  std::string script = tmp_.Write("main.js", "console.log('builtin', 2 + 2);");
+  ToolResult run =
+      RunTool(Prefix() + "/bin/snapshot_run", {"--snapshot", snap, "--manifest", manifest, script});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "builtin 4\n");
+}
+
+// examples/cmake exactly as its README says: configure against the prefix with find_package,
+// build (its builder, runtime, inspector and app.bin), and run its ctest tests.
+TEST_F(InstallTest, CMakeExampleBuildsAndPassesItsTestsAgainstThePrefix) {
+  if (Shell("command -v cmake").exit_code != 0) {
+    GTEST_SKIP() << "cmake is not installed (apt-get install cmake)";
+  }
+  const std::string build_dir = tmp_.path() + "/build";
+  ToolResult configure =
+      Shell("cmake -S " + Quoted(SourcePath("examples/cmake")) + " -B " + Quoted(build_dir) +
+            " -DCMAKE_PREFIX_PATH=" + Quoted(Prefix()) + " -DCMAKE_BUILD_TYPE=Release" +
+            " -DCMAKE_CXX_FLAGS='" + kSanitizerFlags + "'");
+  ASSERT_EQ(configure.exit_code, 0) << configure.out << configure.err;
+  ToolResult build = Shell("cmake --build " + Quoted(build_dir) + " -j2");
+  ASSERT_EQ(build.exit_code, 0) << build.out << build.err;
+  ToolResult ctest = Shell("ctest --test-dir " + Quoted(build_dir) + " --output-on-failure");
+  EXPECT_EQ(ctest.exit_code, 0) << ctest.out << ctest.err;
+  EXPECT_THAT(ctest.out, HasSubstr("100% tests passed"));
+  EXPECT_THAT(ReadFile(build_dir + "/app.bin.sidecar.pb"), Not(HasSubstr(Prefix())));
+
+  // Up to date: a second build runs neither the builder nor a compiler.
+  ToolResult again = Shell("cmake --build " + Quoted(build_dir));
+  EXPECT_EQ(again.exit_code, 0) << again.out;
+  EXPECT_THAT(again.out, Not(HasSubstr("Building snapshot")));
+  EXPECT_THAT(again.out, Not(HasSubstr("Building CXX")));
 }
 
 // A GN project of an embedder's own, outside this tree: a builder binary compiled from a

@@ -6,12 +6,24 @@
 # Usage: tools/install.sh --out out/release --prefix /usr/local [--destdir STAGING]
 #
 #   PREFIX/bin/                      snapshot_builder, snapshot_run, snapshot_inspect
-#   PREFIX/lib/                      libv8snap_{runtime,builder,extensions}.a, libnode.so.108
-#   PREFIX/lib/pkgconfig/            v8snap.pc, v8snap-builder.pc, v8snap-extensions.pc
-#   PREFIX/include/v8snap/           format/ runtime/ snapshot_builder/ cli/ headers, v8/
+#   PREFIX/lib/                      libv8snap_{runtime,builder,inspect,extensions}.a,
+#                                    libnode.so.108
+#   PREFIX/lib/pkgconfig/            v8snap.pc, v8snap-builder.pc, v8snap-inspect.pc,
+#                                    v8snap-extensions.pc
+#   PREFIX/lib/cmake/v8snap/         v8snapConfig.cmake, v8snapConfigVersion.cmake
+#   PREFIX/include/v8snap/           format/ runtime/ snapshot_builder/ snapshot_inspect/ cli/
+#                                    headers, v8/
 #   PREFIX/share/v8snap/             default.bin (+ sidecar), manifests/, extensions/*.js
-#   PREFIX/share/v8snap/gn/          v8_snapshot.gni + run_tool.py, to copy into a GN tree
+#   PREFIX/share/v8snap/gn/          v8_snapshot.gni + run_tool.py, embedded_manifest.gni +
+#                                    embed_manifest.py, to copy into a GN tree
 #   PREFIX/share/v8snap/embed_manifest.py   compiles a manifest into C++ (kEmbeddedManifest)
+#
+# Only files whose contents differ are written: running it again on an unchanged build keeps
+# every installed file's modification time, so an embedder's build recompiles nothing.
+#
+# libv8snap_runtime.a carries the static Abseil, protobuf and xxHash archives the tools link
+# (build/deps/BUILD.gn), so programs linking it need none of their shared libraries, and link
+# order among them cannot go wrong (the linker rescans one archive until nothing new resolves).
 #
 # --destdir stages the files under STAGING/PREFIX while the .pc files keep PREFIX (packaging).
 # libnode goes next to the libraries because the installed tools look for it in $ORIGIN/../lib
@@ -53,49 +65,100 @@ need() {
     [ -e "$f" ] || { echo "install: '$f' is missing (run: make build)" >&2; exit 1; }
   done
 }
-libs=(v8snap_runtime v8snap_builder v8snap_extensions)
+libs=(v8snap_runtime v8snap_builder v8snap_inspect v8snap_extensions)
 need "$out/snapshot_builder" "$out/snapshot_run" "$out/default.bin" "$out/default.bin.sidecar.pb" \
   "$v8_root/lib/x86_64-linux-gnu/libnode.so.108"
 for l in "${libs[@]}"; do need "$out/obj/lib/lib$l.a"; done
 
 dest="$destdir$prefix"
 bin="$dest/bin" lib="$dest/lib" inc="$dest/include/v8snap" share="$dest/share/v8snap"
-mkdir -p "$bin" "$lib/pkgconfig" "$inc/v8" "$share/gn"
+cmake_dir="$dest/lib/cmake/v8snap"
+mkdir -p "$bin" "$lib/pkgconfig" "$inc/v8" "$share/gn" "$cmake_dir"
+staging="$(mktemp -d)"
+trap 'rm -rf "$staging"' EXIT
+
+# put MODE SRC DEST: installs SRC as DEST unless DEST already has the same bytes and mode.
+put() {
+  local mode="$1" src="$2" dst="$3"
+  if [ -f "$dst" ] && cmp -s "$src" "$dst" && [ "$(stat -c %a "$dst")" = "$mode" ]; then
+    return 0
+  fi
+  install -D -m "$mode" "$src" "$dst"
+}
 
 for tool in snapshot_builder snapshot_run snapshot_inspect; do
   if [ -x "$out/$tool" ]; then
-    install -m 755 "$out/$tool" "$bin/$tool"
     # Built tools also search this clone's third_party/v8 (first); installed ones must find
-    # libnode only beside themselves, whatever becomes of the clone.
-    python3 "$root/tools/set_runpath.py" '$ORIGIN/../lib' "$bin/$tool"
+    # libnode only beside themselves, whatever becomes of the clone. Patched in staging, so an
+    # unchanged tool compares equal to the installed one.
+    cp "$out/$tool" "$staging/$tool"
+    python3 "$root/tools/set_runpath.py" '$ORIGIN/../lib' "$staging/$tool"
+    put 755 "$staging/$tool" "$bin/$tool"
   fi
 done
-for l in "${libs[@]}"; do install -m 644 "$out/obj/lib/lib$l.a" "$lib/lib$l.a"; done
-install -m 644 "$v8_root/lib/x86_64-linux-gnu/libnode.so.108" "$lib/libnode.so.108"
-ln -sf libnode.so.108 "$lib/libnode.so"
+
+# The runtime archive with the static system archives the tools link, read from the one list
+# of them (build/deps/BUILD.gn), merged by an ar script (ar writes deterministic archives).
+static_deps=()
+while IFS= read -r a; do
+  path="$(${CXX:-g++} -print-file-name="$a")"
+  [ "$path" != "$a" ] || { echo "install: static library '$a' not found (run: make build)" >&2; exit 1; }
+  static_deps+=("$path")
+done < <(grep -oE '":lib(absl_[a-z0-9_]+|protobuf|xxhash)\.a"' "$root/build/deps/BUILD.gn" |
+  tr -d '":')
+{
+  echo "CREATE $staging/libv8snap_runtime.a"
+  echo "ADDLIB $out/obj/lib/libv8snap_runtime.a"
+  for a in "${static_deps[@]}"; do echo "ADDLIB $a"; done
+  echo "SAVE"
+  echo "END"
+} | ar -M
+put 644 "$staging/libv8snap_runtime.a" "$lib/libv8snap_runtime.a"
+for l in "${libs[@]}"; do
+  [ "$l" = v8snap_runtime ] || put 644 "$out/obj/lib/lib$l.a" "$lib/lib$l.a"
+done
+put 644 "$v8_root/lib/x86_64-linux-gnu/libnode.so.108" "$lib/libnode.so.108"
+[ "$(readlink "$lib/libnode.so" 2>/dev/null)" = libnode.so.108 ] || ln -sfn libnode.so.108 "$lib/libnode.so"
 
 # Headers keep their repository paths, so installed code includes "runtime/js_runtime.h"
 # exactly as code in this tree does; the generated protobuf headers join format/.
-(cd "$root" && find format runtime snapshot_builder cli -name '*.h' -print0) |
-  while IFS= read -r -d '' h; do install -D -m 644 "$root/$h" "$inc/$h"; done
-for h in "$out"/gen/format/*.pb.h; do install -m 644 "$h" "$inc/format/"; done
+(cd "$root" && find format runtime snapshot_builder snapshot_inspect cli -name '*.h' -print0) |
+  while IFS= read -r -d '' h; do put 644 "$root/$h" "$inc/$h"; done
+for h in "$out"/gen/format/*.pb.h; do put 644 "$h" "$inc/format/$(basename "$h")"; done
+for h in "$out"/gen/snapshot_inspect/*.pb.h; do
+  put 644 "$h" "$inc/snapshot_inspect/$(basename "$h")"
+done
 # V8's headers only, from libnode-dev's include/node (which also holds Node's, uv's, ...).
 v8_inc="$v8_root/include/node"
 (cd "$v8_inc" && find . -type f \( -name 'v8*.h' -o -path './cppgc/*' -o -path './libplatform/*' \) \
   -print0) |
-  while IFS= read -r -d '' h; do install -D -m 644 "$v8_inc/$h" "$inc/v8/$h"; done
+  while IFS= read -r -d '' h; do put 644 "$v8_inc/$h" "$inc/v8/$h"; done
 
 # The default snapshot matching the installed snapshot_run, and what it is built from.
-install -m 644 "$out/default.bin" "$out/default.bin.sidecar.pb" "$share/"
+put 644 "$out/default.bin" "$share/default.bin"
+put 644 "$out/default.bin.sidecar.pb" "$share/default.bin.sidecar.pb"
 (cd "$root" && find manifests -name '*.textproto' -print0 && find extensions -name '*.js' -print0) |
-  while IFS= read -r -d '' f; do install -D -m 644 "$root/$f" "$share/$f"; done
-install -m 644 "$root/build/v8_snapshot.gni" "$root/build/run_tool.py" "$share/gn/"
-install -m 755 "$root/tools/embed_manifest.py" "$share/embed_manifest.py"
+  while IFS= read -r -d '' f; do put 644 "$root/$f" "$share/$f"; done
+put 644 "$root/build/v8_snapshot.gni" "$share/gn/v8_snapshot.gni"
+put 644 "$root/build/run_tool.py" "$share/gn/run_tool.py"
+# The installed template finds embed_manifest.py beside itself, not in v8snap's tools/.
+sed 's|^_embedded_manifest_script = "//tools/embed_manifest.py"$|_embedded_manifest_script = get_path_info("embed_manifest.py", "abspath")|' \
+  "$root/build/embedded_manifest.gni" >"$staging/embedded_manifest.gni"
+grep -q 'get_path_info("embed_manifest.py"' "$staging/embedded_manifest.gni" ||
+  { echo "install: build/embedded_manifest.gni no longer names //tools/embed_manifest.py as expected" >&2; exit 1; }
+put 644 "$staging/embedded_manifest.gni" "$share/gn/embedded_manifest.gni"
+put 755 "$root/tools/embed_manifest.py" "$share/gn/embed_manifest.py"
+put 755 "$root/tools/embed_manifest.py" "$share/embed_manifest.py"
 
 # pkg-config. The libraries are static, so their dependencies are in Requires/Libs (not
 # .private): every consumer links them. Order matters to the linker and pkg-config keeps it:
-# extensions (whole), builder, runtime, then the system libraries.
-absl="absl_status absl_statusor absl_strings absl_str_format absl_cord absl_hash absl_raw_hash_set"
+# extensions (whole), builder or inspect, runtime, then the system libraries. Abseil, protobuf
+# and xxHash are inside libv8snap_runtime.a; protobuf needs zlib.
+#
+# Cflags hold what every user must compile with and nothing more: no -std= (the headers need
+# C++17 or later; a C++20 project keeps its own), but -fno-ipa-icf, because identical-code
+# folding can give two ops one address, which breaks the 1:1 mapping of external references
+# (ComputeLayout refuses it, so a folded program would not start).
 pc_header() {
   cat <<PC
 prefix=$prefix
@@ -113,11 +176,11 @@ PC
 Name: v8snap
 Description: V8 startup snapshots whose native wiring is checked at load time (runtime)
 Version: $version
-Requires: $absl protobuf libuv libxxhash
-Cflags: -std=c++17 -pthread -I\${includedir} -I\${includedir}/v8
-Libs: -L\${libdir} -lv8snap_runtime -lnode -Wl,-rpath,\${libdir} -pthread
+Requires: libuv
+Cflags: -pthread -fno-ipa-icf -I\${includedir} -I\${includedir}/v8
+Libs: -L\${libdir} -lv8snap_runtime -lnode -lz -Wl,-rpath,\${libdir} -pthread
 PC
-} >"$lib/pkgconfig/v8snap.pc"
+} >"$staging/v8snap.pc"
 {
   pc_header
   cat <<PC
@@ -129,20 +192,44 @@ Requires: v8snap = $version
 Cflags: -I\${includedir}
 Libs: -L\${libdir} -lv8snap_builder
 PC
-} >"$lib/pkgconfig/v8snap-builder.pc"
+} >"$staging/v8snap-builder.pc"
+{
+  pc_header
+  cat <<PC
+# The inspector: RunInspectMain, for your own inspector binary linking your extensions, so
+# its verify, validate and diff know your ops.
+Name: v8snap-inspect
+Description: Inspects, verifies and diffs v8snap snapshots (blob + sidecar)
+Version: $version
+Requires: v8snap = $version
+Cflags: -I\${includedir}
+Libs: -L\${libdir} -lv8snap_inspect
+PC
+} >"$staging/v8snap-inspect.pc"
 {
   pc_header
   cat <<PC
 # v8snap's built-in extensions (core, console, ...). They register from static initializers
 # nothing references, so the archive is linked whole: a plain -l would drop every op. It is
 # named by path, not -l, because CMake turns -L into search paths that -Wl,... never sees.
-# Give this package first: pkg-config --libs v8snap-extensions v8snap-builder.
+# Give this package first: pkg-config --libs v8snap-extensions v8snap-builder (or -inspect).
 Name: v8snap-extensions
 Description: v8snap's built-in extensions, linked whole so their ops register
 Version: $version
 Requires: v8snap = $version
 Libs: -Wl,--whole-archive,\${libdir}/libv8snap_extensions.a,--no-whole-archive
 PC
-} >"$lib/pkgconfig/v8snap-extensions.pc"
+} >"$staging/v8snap-extensions.pc"
+for pc in v8snap v8snap-builder v8snap-inspect v8snap-extensions; do
+  put 644 "$staging/$pc.pc" "$lib/pkgconfig/$pc.pc"
+done
+
+# CMake: find_package(v8snap CONFIG) with imported targets and v8snap_add_snapshot /
+# v8snap_embed_manifest (lib/cmake/v8snapConfig.cmake finds the prefix from its own place).
+put 644 "$root/lib/cmake/v8snapConfig.cmake" "$cmake_dir/v8snapConfig.cmake"
+IFS=. read -r v_major v_minor _ <<<"$version"
+sed -e "s/@VERSION@/$version/g" -e "s/@VERSION_MAJOR@/$v_major/g" -e "s/@VERSION_MINOR@/$v_minor/g" \
+  "$root/lib/cmake/v8snapConfigVersion.cmake.in" >"$staging/v8snapConfigVersion.cmake"
+put 644 "$staging/v8snapConfigVersion.cmake" "$cmake_dir/v8snapConfigVersion.cmake"
 
 echo "install: v8snap $version installed in $dest"
