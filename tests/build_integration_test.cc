@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -418,6 +419,125 @@ TEST_F(InstallTest, CMakeExampleBuildsAndPassesItsTestsAgainstThePrefix) {
   EXPECT_EQ(again.exit_code, 0) << again.out;
   EXPECT_THAT(again.out, Not(HasSubstr("Building snapshot")));
   EXPECT_THAT(again.out, Not(HasSubstr("Building CXX")));
+}
+
+// docs/embedding.md's snippets, each marked on the line above its fence with
+// "<!-- doc-test: MODE -->", MODE being one of:
+//   file NAME        the block is (part of) the file NAME, in document order;
+//   file NAME, last  the same, placed after the file's other parts (a registration below its ops);
+//   function         statements, compiled inside a function that returns absl::Status;
+//   run              shell lines, run in a folder holding the files, /opt/v8snap being the prefix.
+struct DocSnippet {
+  std::string mode;
+  std::string lang;
+  std::string code;
+  int line = 0;  // of the opening fence, for messages
+};
+
+std::vector<DocSnippet> DocSnippets(const std::string& markdown) {
+  std::vector<DocSnippet> snippets;
+  std::istringstream in(markdown);
+  std::string line, mode;
+  int number = 0;
+  constexpr char kMark[] = "<!-- doc-test: ";
+  while (std::getline(in, line)) {
+    ++number;
+    if (line.rfind(kMark, 0) == 0) {
+      mode = line.substr(sizeof(kMark) - 1, line.rfind(" -->") - (sizeof(kMark) - 1));
+      continue;
+    }
+    if (line.rfind("```", 0) == 0 && line.size() > 3) {
+      DocSnippet snippet{mode, line.substr(3), "", number};
+      while (std::getline(in, line) && line.rfind("```", 0) != 0) {
+        ++number;
+        snippet.code += line + "\n";
+      }
+      ++number;
+      snippets.push_back(std::move(snippet));
+    }
+    if (!line.empty()) mode.clear();  // a mark applies to the fence right below it only
+  }
+  return snippets;
+}
+
+std::string ReplaceAll(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
+    text.replace(at, from.size(), to);
+  }
+  return text;
+}
+
+// A C++ snippet nobody compiles can rot unnoticed: every one must say how it is tested.
+TEST(EmbeddingDocTest, EveryCppSnippetIsTested) {
+  std::vector<DocSnippet> snippets = DocSnippets(ReadFile(SourcePath("docs/embedding.md")));
+  ASSERT_FALSE(snippets.empty());
+  for (const DocSnippet& snippet : snippets) {
+    if (snippet.lang != "cpp") continue;
+    EXPECT_FALSE(snippet.mode.empty())
+        << "docs/embedding.md:" << snippet.line
+        << ": a ```cpp block without a <!-- doc-test: ... --> line above it";
+  }
+}
+
+// The snippets as a reader copies them: the files they make up are compiled, linked and run by
+// the doc's own shell lines against the installed prefix, and each statement block compiles.
+TEST_F(InstallTest, EmbeddingDocSnippetsBuildAndRunAsWritten) {
+  std::vector<DocSnippet> snippets = DocSnippets(ReadFile(SourcePath("docs/embedding.md")));
+  std::map<std::string, std::string> files, last_parts;
+  std::vector<DocSnippet> functions, runs;
+  for (const DocSnippet& snippet : snippets) {
+    if (snippet.mode.rfind("file ", 0) == 0) {
+      std::string name = snippet.mode.substr(5);
+      const size_t comma = name.find(", last");
+      if (comma != std::string::npos) {
+        last_parts[name.substr(0, comma)] += snippet.code;
+      } else {
+        files[name] += snippet.code;
+      }
+    } else if (snippet.mode == "function") {
+      functions.push_back(snippet);
+    } else if (snippet.mode == "run") {
+      runs.push_back(snippet);
+    } else {
+      EXPECT_TRUE(snippet.mode.empty()) << "docs/embedding.md:" << snippet.line
+                                        << ": unknown doc-test mode '" << snippet.mode << "'";
+    }
+  }
+  for (const auto& [name, code] : last_parts) files[name] += code;
+  for (const auto& [name, code] : files) tmp_.Write(name, code);
+  ASSERT_EQ(runs.size(), 1u) << "expected one <!-- doc-test: run --> block";
+
+  const std::string cflags = "$(" + PkgConfig("--cflags v8snap") + ")";
+  for (size_t i = 0; i < functions.size(); ++i) {
+    const DocSnippet& f = functions[i];
+    std::string source = tmp_.Write("function" + std::to_string(i) + ".cc", R"(
+#include <string>
+
+#include "format/manifest_loader.h"
+#include "format/status_macros.h"
+#include "runtime/embedded_manifest.h"
+#include "runtime/extension.h"
+#include "runtime/js_runtime.h"
+#include "runtime/verified_snapshot_pair.h"
+
+absl::Status Snippet(int workers, v8snap::RuntimeConfig config) {
+  {
+)" + f.code + R"(  }
+  return absl::OkStatus();
+}
+)");
+    ToolResult compile = Shell(Gxx() + "-fsyntax-only " + Quoted(source) + " " + cflags);
+    EXPECT_EQ(compile.exit_code, 0)
+        << "docs/embedding.md:" << f.line << ": the snippet does not compile\n"
+        << compile.err;
+  }
+
+  ToolResult run =
+      Shell("set -e\n" + ReplaceAll(runs[0].code, "/opt/v8snap", Prefix()), tmp_.path());
+  EXPECT_EQ(run.exit_code, 0) << "docs/embedding.md:" << runs[0].line << ": the shell lines fail\n"
+                              << run.out << run.err;
+  EXPECT_THAT(run.out, HasSubstr("result: ok"));
+  EXPECT_THAT(run.out, HasSubstr("Hello, docs!\nHello, async!\n"));
 }
 
 // A GN project of an embedder's own, outside this tree: a builder binary compiled from a
