@@ -12,6 +12,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gmock/gmock.h"
@@ -184,6 +185,16 @@ TEST_F(InstallTest, InstallsToolsLibrariesHeadersAndPkgConfigFiles) {
   ToolResult version = Shell(PkgConfig("--modversion v8snap"));
   EXPECT_EQ(version.exit_code, 0) << version.err;
   EXPECT_EQ(version.out, "0.1.0\n");
+  // What a build outside this tree needs to find, through pkg-config alone.
+  for (const auto& [variable, path] : std::vector<std::pair<std::string, std::string>>{
+           {"datadir", "/share/v8snap"},
+           {"embed_manifest", "/share/v8snap/gn/embed_manifest.py"},
+           {"builtin_dir", "/share/v8snap/extensions"},
+           {"default_snapshot", "/share/v8snap/default.bin"}}) {
+    ToolResult value = Shell(PkgConfig("--variable=" + variable + " v8snap"));
+    EXPECT_EQ(value.out, Prefix() + path + "\n") << variable;
+    EXPECT_TRUE(Exists(Prefix() + path)) << variable;
+  }
 }
 
 TEST_F(InstallTest, LibrariesDoNotShareObjects) {

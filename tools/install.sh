@@ -159,12 +159,18 @@ put 755 "$root/tools/embed_manifest.py" "$share/embed_manifest.py"
 # C++17 or later; a C++20 project keeps its own), but -fno-ipa-icf, because identical-code
 # folding can give two ops one address, which breaks the 1:1 mapping of external references
 # (ComputeLayout refuses it, so a folded program would not start).
+# Variables a build reads with `pkg-config --variable=NAME v8snap`: where share/ is, the script
+# that compiles a manifest in, the built-in extensions' sources, the default snapshot.
 pc_header() {
   cat <<PC
 prefix=$prefix
 exec_prefix=\${prefix}
 libdir=\${exec_prefix}/lib
 includedir=\${prefix}/include/v8snap
+datadir=\${prefix}/share/v8snap
+embed_manifest=\${datadir}/gn/embed_manifest.py
+builtin_dir=\${datadir}/extensions
+default_snapshot=\${datadir}/default.bin
 
 PC
 }
