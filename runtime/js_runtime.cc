@@ -8,7 +8,9 @@
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
 #include "runtime/bootstrap.h"
+#include "runtime/content_check.h"
 #include "runtime/isolate_slots.h"
+#include "runtime/layered_extensions.h"
 #include "runtime/layout_diff.h"
 #include "runtime/load_check.h"
 #include "runtime/op_args.h"
@@ -75,16 +77,22 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSnapshotPair(
 
 absl::Status JsRuntime::CheckLoadable(const VerifiedSnapshotPair& snapshot,
                                       const RuntimeConfig& config) {
-  return LayoutFor(snapshot, config).status();
+  return LayoutFor(snapshot, config, nullptr).status();
 }
 
 absl::StatusOr<RuntimeLayout> JsRuntime::LayoutFor(const VerifiedSnapshotPair& snapshot,
-                                                   const RuntimeConfig& config) {
+                                                   const RuntimeConfig& config,
+                                                   std::vector<std::string>* from_snapshot) {
   RETURN_IF_ERROR(CheckExecutionLimitOptions(config.limits));
   const Sidecar& sidecar = snapshot.sidecar();
   const std::string& blob_path = snapshot.blob_path();
+  // JS-only extensions the snapshot layers on top join the layout; native wiring is still
+  // compared in full below.
+  ExtensionSelection selection =
+      SelectExtensionsForSnapshot(sidecar, ExtensionNames(config.manifest),
+                                  ExtensionRegistry::Global(), config.exact_extensions);
   ASSIGN_OR_RETURN(RuntimeLayout layout,
-                   ComputeLayout(ExtensionNames(config.manifest), ExtensionRegistry::Global()));
+                   ComputeLayout(selection.names, ExtensionRegistry::Global()));
   const Layout& snapshot_layout = sidecar.layout();
   // Relinking a blob of another V8 is pointless: the load check below reports the version.
   if (config.relink && sidecar.v8_version() == V8Process::LinkedV8Version() &&
@@ -115,14 +123,23 @@ absl::StatusOr<RuntimeLayout> JsRuntime::LayoutFor(const VerifiedSnapshotPair& s
   check.blob = snapshot.blob();
   // The same message snapshot_inspect verify gives: the two must never disagree.
   RETURN_IF_ERROR(CheckSnapshotLoadable(check));
+  ContentCheckInput content;
+  content.sidecar = &sidecar;
+  content.manifest = &config.manifest;
+  content.blob_path = blob_path;
+  content.manifest_label = config.manifest_label;
+  content.builder = config.builder_name;
+  RETURN_IF_ERROR(CheckSourcesMatchSnapshot(content));
   RETURN_IF_ERROR(CheckSnapshotFitsLimits(config.limits, sidecar, blob_path));
+  if (from_snapshot != nullptr) *from_snapshot = std::move(selection.from_snapshot);
   return layout;
 }
 
 absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromVerifiedSnapshot(
     const VerifiedSnapshotPair& snapshot, const RuntimeConfig& config) {
   std::unique_ptr<JsRuntime> runtime(new JsRuntime());
-  ASSIGN_OR_RETURN(runtime->layout_, LayoutFor(snapshot, config));
+  ASSIGN_OR_RETURN(runtime->layout_,
+                   LayoutFor(snapshot, config, &runtime->extensions_from_snapshot_));
   runtime->DisableOps(config.manifest);
 
   RETURN_IF_ERROR(V8Process::Initialize(RuntimeV8Flags()));

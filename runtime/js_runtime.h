@@ -13,6 +13,13 @@
 //   ASSIGN_OR_RETURN(VerifiedSnapshotPair snapshot, VerifiedSnapshotPair::Read("app.bin"));
 //   auto runtime = JsRuntime::FromVerifiedSnapshot(snapshot, config);   // no hashing here
 //
+// The snapshot carries its own truth for JS: loading never opens an extension source file. A
+// snapshot may add JS-only extensions (no ops) on top of config.manifest's ("layered", e.g. a
+// library on top of the default runtime); they run from the blob alone unless
+// config.exact_extensions asks the snapshot to hold exactly the manifest's extensions. When
+// config.manifest was read with its sources (LoadManifestOrError), their digests are compared with
+// the sidecar's first: a stale snapshot is refused (runtime/content_check.h).
+//
 // Every way in checks the blob against its sidecar (FromSnapshot and FromSnapshotPair hash it;
 // FromVerifiedSnapshot takes a pair that was hashed when it was made) and the sidecar's layout
 // against the layout computed from `config` BEFORE V8 sees the blob: a mismatch is an error,
@@ -58,6 +65,11 @@ struct RuntimeConfig {
   // FromSnapshot: when only the extension order differs from the snapshot's, build the
   // external-reference table in the snapshot's order by name instead of refusing.
   bool relink = false;
+  // FromSnapshot: refuse a snapshot that adds JS-only extensions the manifest does not list.
+  // Off by default: the snapshot's JS is the truth, and native wiring is checked exactly either
+  // way; an embedder whose manifest is the whole program (no library layered by its users) sets
+  // it to be told when a snapshot holds more than that.
+  bool exact_extensions = false;
   // Heap (and ArrayBuffer) ceiling and wall-clock budget; a script over either is stopped with
   // a clean error. Out-of-range values fail creation with kInvalidArgument.
   ExecutionLimitOptions limits;
@@ -109,12 +121,18 @@ class JsRuntime {
   v8::Isolate* isolate() const { return isolate_; }
   v8::Local<v8::Context> context() const { return context_.Get(isolate_); }
   const RuntimeLayout& layout() const { return layout_; }
+  // FromSnapshot: the JS-only extensions the snapshot added on top of config.manifest's, in load
+  // order (empty when the manifest lists them all, and for FromSource).
+  const std::vector<std::string>& extensions_from_snapshot() const {
+    return extensions_from_snapshot_;
+  }
 
  private:
   JsRuntime() = default;
   // The runtime's layout for `snapshot` (relinked when asked and possible), checked against it.
   static absl::StatusOr<RuntimeLayout> LayoutFor(const VerifiedSnapshotPair& snapshot,
-                                                 const RuntimeConfig& config);
+                                                 const RuntimeConfig& config,
+                                                 std::vector<std::string>* from_snapshot);
   absl::Status CreateIsolate(v8::StartupData* blob, const ReadOnlyHeapNeed& need,
                              const RuntimeConfig& config);
   absl::Status AdoptSnapshotModules(const Sidecar& sidecar);
@@ -128,6 +146,7 @@ class JsRuntime {
   void DisableOps(const LoadedManifest& manifest);
 
   RuntimeLayout layout_;
+  std::vector<std::string> extensions_from_snapshot_;
   std::vector<std::unique_ptr<OpDecl>> disabled_ops_;  // layout_.ops entries of disabled ops
   std::unique_ptr<RuntimeState> state_;
   std::unique_ptr<ExecutionLimits> limits_;

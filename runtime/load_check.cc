@@ -63,6 +63,37 @@ bool SnapshotExtensionsWouldFit(const LoadCheckInput& input,
   return extension_level;
 }
 
+// The rebuild a fix proposes: "<builder> --manifest M --out BLOB". M is the runtime's manifest
+// only when that keeps every extension the snapshot has; a rebuild from it would otherwise drop
+// the snapshot's others (a library layered on top), so M is then the manifest the snapshot was
+// built from, and the fix names what it must keep.
+std::vector<std::string> DroppedByRebuild(const LoadCheckInput& input) {
+  std::vector<std::string> dropped;
+  for (const std::string& name : input.sidecar->layout().extensions()) {
+    const auto& own = input.runtime_layout->extensions();
+    if (std::find(own.begin(), own.end(), name) == own.end()) {
+      dropped.push_back(absl::CHexEscape(name));  // from the sidecar: no terminal escapes
+    }
+  }
+  return dropped;
+}
+
+std::string RebuildCommand(const LoadCheckInput& input) {
+  const std::string runtime_manifest =
+      input.runtime_manifest.empty() ? std::string("MANIFEST") : input.runtime_manifest;
+  std::vector<std::string> dropped = DroppedByRebuild(input);
+  if (dropped.empty()) {
+    return absl::StrCat(input.builder, " --manifest ", runtime_manifest, " --out ",
+                        input.blob_path);
+  }
+  return absl::StrCat(
+      input.builder, " --manifest SNAPSHOT_MANIFEST --out ", input.blob_path,
+      ", where SNAPSHOT_MANIFEST is the manifest the snapshot was built from ('",
+      absl::CHexEscape(input.sidecar->manifest_name()), "'): it keeps ",
+      dropped.size() == 1 ? "the extension " : "the extensions ", absl::StrJoin(dropped, ", "),
+      ", which ", runtime_manifest, " lacks and a rebuild from it would drop");
+}
+
 // Flag names (V8FlagName) and name prefixes that change what code means or which built-ins
 // it sees. A runtime cannot take the builder's flags instead: V8's flags are process-wide, and
 // code built under them would then behave differently from source. Everything else (heap and
@@ -135,9 +166,7 @@ absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
         ", which changes how code runs, and this runtime runs without it: the code in the "
         "snapshot was compiled and set up under it, and would fail or behave differently here "
         "(a SyntaxError, a missing built-in).\n  fix: rebuild the snapshot without that flag (",
-        input.builder, " --manifest ",
-        input.runtime_manifest.empty() ? "MANIFEST" : input.runtime_manifest, " --out ",
-        input.blob_path, ")."));
+        RebuildCommand(input), ")."));
   }
   std::vector<LayoutChange> changes = DiffLayouts(sidecar.layout(), *input.runtime_layout);
   if (changes.empty()) return absl::OkStatus();
@@ -155,14 +184,12 @@ absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
             "are JS-only), but the JS in the snapshot is not the JS this runtime expects, so it "
             "is refused."
           : "\n  Loading it would bind ops to the wrong C++ functions, so it is refused.";
-  const std::string rebuild = absl::StrCat(
-      input.builder, " --manifest ",
-      input.runtime_manifest.empty() ? "MANIFEST" : input.runtime_manifest, " --out ",
-      input.blob_path);
+  const std::string rebuild = RebuildCommand(input);
   std::string fix;
   if (SnapshotExtensionsWouldFit(input, changes)) {
     fix = absl::StrCat(
-        "\n  fix: rebuild the snapshot from the runtime's manifest (", rebuild,
+        "\n  fix: rebuild the snapshot",
+        DroppedByRebuild(input).empty() ? " from the runtime's manifest" : "", " (", rebuild,
         "), or configure the runtime with the snapshot's extensions, in its order: ",
         absl::StrJoin(sidecar.layout().extensions(), ", ",
                       [](std::string* out, const std::string& name) {

@@ -15,6 +15,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "cli/builtin_sources.h"
 #include "cli/cli_support.h"
 #include "format/atomic_file.h"
@@ -115,8 +116,11 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
           " --snapshot app.bin --manifest app.textproto hello.js\n\n"
           "The runtime is configured by the manifest compiled into this binary unless --manifest\n"
           "names another. Before V8 sees the snapshot, its sidecar is checked against that\n"
-          "configuration; any difference is refused with the first culprit named (--relink binds\n"
-          "by name instead when only the extensions' order differs).\n\n"
+          "configuration; any difference in native wiring is refused with the first culprit\n"
+          "named (--relink binds by name instead when only the extensions' order differs).\n"
+          "JS-only extensions the snapshot adds run from it alone: no source file is opened.\n"
+          "With --manifest, the manifest's sources are compared with the ones the snapshot was\n"
+          "built from, and a stale snapshot is refused.\n\n"
           "File ops may touch nothing unless --allow-read / --allow-write grant it. The script\n"
           "and its static imports load without a grant; a dynamic import() of a file needs\n"
           "--allow-read for it.\n"
@@ -137,6 +141,13 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
   app.add_flag("--relink", relink,
                "When the snapshot lists the same extensions, ops and references in another "
                "order, bind them by name in the snapshot's order instead of refusing it");
+  bool exact_extensions = false, verbose = false;
+  app.add_flag("--exact-extensions", exact_extensions,
+               "Refuse a snapshot that adds JS-only extensions to the runtime's manifest (by "
+               "default they run from the snapshot alone; native wiring is checked either way)");
+  app.add_flag("--verbose", verbose,
+               "Say on stderr where the runtime's extensions came from (the manifest, or the "
+               "snapshot alone)");
   std::vector<std::string> allow_read, allow_write;
   AddPermissionFlag(app, Access::kRead, allow_read);
   AddPermissionFlag(app, Access::kWrite, allow_write);
@@ -212,6 +223,7 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
   config.manifest_label = manifest_path.empty() ? kEmbeddedManifest.manifest_path : manifest_path;
   config.builder_name = builder_name;
   config.relink = relink;
+  config.exact_extensions = exact_extensions;
   config.limits = limits;
   for (auto [access, paths] :
        {std::pair{Access::kRead, &allow_read}, std::pair{Access::kWrite, &allow_write}}) {
@@ -226,6 +238,17 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
   if (!runtime.ok()) {
     PrintError(tool, runtime.status());
     return kExitFailure;
+  }
+  if (verbose && !no_snapshot) {
+    const std::vector<std::string>& layered = (*runtime)->extensions_from_snapshot();
+    std::string line = absl::StrCat(tool, ": loaded ", snapshot, ": ",
+                                    config.manifest.extensions.size(), " extensions from ",
+                                    config.manifest_label, " (native wiring checked)");
+    if (!layered.empty()) {
+      absl::StrAppend(&line, "; from the snapshot alone (JS-only, no sources read): ",
+                      absl::StrJoin(layered, ", "));
+    }
+    std::fprintf(stderr, "%s\n", line.c_str());
   }
   absl::Status status = (*runtime)->RunMainModule(script);
   // Stopped because stdout's reader went away: a quiet end, as for a Unix tool piped into head.

@@ -90,15 +90,19 @@ void RenderExtensions(const InfoReport& r, std::string& out) {
   absl::flat_hash_map<std::string, int64_t> sizes;
   for (const ExtensionSize& e : r.size_report().extensions()) sizes[e.extension()] = e.bytes();
   absl::StrAppend(&out, "\nExtensions (", r.extensions_size(), ", in load order)\n");
-  TextTable t({"#", "extension", "deps", "native", "enabled", "sources", "blob bytes"},
+  // "loaded from": the snapshot carries every extension's JS; a native one also needs the
+  // runtime's ops, a JS-only one nothing else (no source, no manifest entry: layered snapshots).
+  TextTable t({"#", "extension", "deps", "native", "enabled", "sources", "blob bytes",
+               "loaded from"},
               {TextTable::kRight, TextTable::kLeft, TextTable::kLeft, TextTable::kLeft,
-               TextTable::kLeft, TextTable::kRight, TextTable::kRight});
+               TextTable::kLeft, TextTable::kRight, TextTable::kRight, TextTable::kLeft});
   for (int i = 0; i < r.extensions_size(); ++i) {
     const ExtensionRecord& e = r.extensions(i);
     auto size = sizes.find(e.name());
     t.AddRow({absl::StrCat(i), e.name(), e.deps().empty() ? "-" : absl::StrJoin(e.deps(), ", "),
               YesNo(e.native()), YesNo(e.enabled()), absl::StrCat(e.sources_size()),
-              size == sizes.end() ? "-" : HumanSize(size->second)});
+              size == sizes.end() ? "-" : HumanSize(size->second),
+              e.native() ? "snapshot + runtime's ops" : "snapshot alone"});
   }
   absl::StrAppend(&out, t.Render("  "));
   TextTable s(

@@ -5,12 +5,15 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli/cli_support.h"
 #include "format/manifest_loader.h"
 #include "format/snapshot_files.h"
 #include "format/v8_blob_header.h"
+#include "runtime/content_check.h"
 #include "runtime/extension.h"
+#include "runtime/layered_extensions.h"
 #include "runtime/layout_diff.h"
 #include "runtime/load_check.h"
 #include "runtime/snapshot_layout.h"
@@ -87,7 +90,10 @@ void CheckAgainstManifest(const SnapshotPair& pair, const VerifyOptions& options
   }
   std::vector<std::string> names;
   for (const LoadedExtension& e : manifest->extensions) names.push_back(e.name);
-  absl::StatusOr<RuntimeLayout> layout = ComputeLayout(names, registry);
+  // As the runtime does by default: JS-only extensions the snapshot adds are accepted.
+  ExtensionSelection selection =
+      SelectExtensionsForSnapshot(pair.sidecar, names, registry, /*exact=*/false);
+  absl::StatusOr<RuntimeLayout> layout = ComputeLayout(selection.names, registry);
   if (!layout.ok()) {
     AddCheck(report, "manifest", layout.status(), "");
     return;
@@ -106,7 +112,23 @@ void CheckAgainstManifest(const SnapshotPair& pair, const VerifyOptions& options
   input.builder = MessageToolNames().builder;
   input.registry = &registry;
   AddCheck(report, "load check", CheckSnapshotLoadable(input),
-           "a runtime configured by this manifest loads this snapshot");
+           selection.from_snapshot.empty()
+               ? "a runtime configured by this manifest loads this snapshot"
+               : absl::StrCat("a runtime configured by this manifest loads this snapshot, with "
+                              "the JS-only extensions it adds: ",
+                              absl::StrJoin(selection.from_snapshot, ", ")));
+  // The check a CI job runs for a committed snapshot: were these sources its sources?
+  ContentCheckInput content;
+  content.sidecar = &pair.sidecar;
+  content.manifest = &*manifest;
+  content.blob_path = options.blob_path;
+  content.manifest_label = options.manifest_path;
+  content.builder = MessageToolNames().builder;
+  size_t source_count = 0;
+  for (const LoadedExtension& e : manifest->extensions) source_count += e.sources.size();
+  AddCheck(report, "sources", CheckSourcesMatchSnapshot(content),
+           absl::StrCat(source_count, source_count == 1 ? " source matches" : " sources match",
+                        " the snapshot's XXH3-128 digests"));
   for (const LayoutChange& change : DiffLayouts(pair.sidecar.layout(), layout->layout)) {
     *report->add_layout_changes() = ToRecord(change, "the snapshot", "this runtime");
   }

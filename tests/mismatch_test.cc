@@ -90,12 +90,19 @@ TEST_F(MismatchTest, ExtraExtensionInRuntime) {
                                "order: core, console."));
 }
 
+// A JS-only extension the snapshot adds is layered on top by default (tests/
+// layered_snapshot_test.cc); --exact-extensions refuses it.
 TEST_F(MismatchTest, JsOnlyExtensionMissingFromRuntime) {
   ToolResult build = RunTool(
       "snapshot_builder",
       {"--manifest", SourcePath("tests/fixtures/core_console_extra.textproto"), "--out", Snap()});
   ASSERT_EQ(build.exit_code, 0) << build.err;
-  ToolResult r = RunMatching();
+  ToolResult layered = RunMatching();
+  EXPECT_EQ(layered.exit_code, 0) << layered.err;
+  EXPECT_EQ(layered.out, "ran\n");
+  ToolResult r = RunTool("snapshot_run",
+                         {"--snapshot", Snap(), "--exact-extensions", "--manifest",
+                          SourcePath("tests/fixtures/core_console.textproto"), script_});
   ExpectRefused(r);
   EXPECT_THAT(r.err, HasSubstr("extension 'greeting' (position 2 in the snapshot) is missing from "
                                "this runtime"));

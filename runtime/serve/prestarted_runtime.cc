@@ -36,7 +36,7 @@ std::string ConfigFingerprint(const std::string& snapshot, const RuntimeConfig& 
   return absl::StrCat(
       snapshot, "\n", config.manifest_label, "\n", config.manifest.path, "\n",
       config.manifest.digest, "\n", config.manifest.text, "\n", config.builder_name, "\n",
-      config.relink, "\n", config.limits.max_heap_mb, "\n", config.limits.timeout_ms, "\n",
+      config.relink, "\n", config.exact_extensions, "\n", config.limits.max_heap_mb, "\n", config.limits.timeout_ms, "\n",
       p.allows_all(Access::kRead), ":", absl::StrJoin(p.roots(Access::kRead), "\n"), "\n",
       p.allows_all(Access::kWrite), ":", absl::StrJoin(p.roots(Access::kWrite), "\n"));
 }
