@@ -27,6 +27,8 @@ GOALS = {
     "op_call_vs_js_call": (3.0, "<=", "time per sync op call / per plain JS call, hot loop"),
     "inspect_info_vs_read": (2.0, "<=", "process: (snapshot_inspect info 50 MB - floor) / read it"),
     "inspect_diff_10k_ms": (500, "<=", "process: snapshot_inspect diff, 10,000 ops each, ms"),
+    "startup_vs_deno": (1.0, "<=", "process wall: snapshot_run hello.js / deno run hello.js"),
+    "startup_vs_deno_prestarted": (0.5, "<=", "process wall: snapshot_run_client hello.js / deno"),
 }
 
 
@@ -210,8 +212,9 @@ def main():
         extra["startup_prestarted_vs_direct"] = wall("prestarted", "snapshot_run")
         extra["startup_serve_wall_ms"] = {k: v["wall_ms"] for k, v in serve.items()}
         if "deno" in serve:
-            extra["startup_vs_deno"] = wall("snapshot_run", "deno")
-            extra["startup_vs_deno_prestarted"] = wall("prestarted", "deno")
+            s["startup_vs_deno"] = wall("snapshot_run", "deno")
+            s["startup_vs_deno_prestarted"] = wall("prestarted", "deno")
+            s["startup_vs_deno_cpu"] = ratio(serve["snapshot_run"]["cpu_ms"], serve["deno"]["cpu_ms"])
     extra["rss_kib_per_runtime"] = rss
     extra["rss_snapshot_vs_source_default"] = ratio(rss.get("snapshot:default"),
                                                     rss.get("source:default"))
