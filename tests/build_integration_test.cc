@@ -457,7 +457,7 @@ std::vector<DocSnippet> DocSnippets(const std::string& markdown) {
       mode = line.substr(sizeof(kMark) - 1, line.rfind(" -->") - (sizeof(kMark) - 1));
       continue;
     }
-    if (line.rfind("```", 0) == 0 && line.size() > 3) {
+    if (line.rfind("```", 0) == 0) {  // an opening fence, with or without a language
       DocSnippet snippet{mode, line.substr(3), "", number};
       while (std::getline(in, line) && line.rfind("```", 0) != 0) {
         ++number;
