@@ -45,7 +45,8 @@ std::vector<std::string> Split(const std::string& s, const std::string& sep) {
   size_t at = 0;
   while (true) {
     size_t next = s.find(sep, at);
-    std::string part = Trim(s.substr(at, next == std::string::npos ? std::string::npos : next - at));
+    std::string part =
+        Trim(s.substr(at, next == std::string::npos ? std::string::npos : next - at));
     if (!part.empty()) parts.push_back(part);
     if (next == std::string::npos) break;
     at = next + sep.size();
@@ -173,7 +174,8 @@ std::vector<std::string> ListRowNames() {
   if (dir == nullptr) return names;
   while (dirent* e = readdir(dir)) {
     std::string n = e->d_name;
-    if (n.size() > 4 && n.compare(n.size() - 4, 4, ".row") == 0) names.push_back(n.substr(0, n.size() - 4));
+    if (n.size() > 4 && n.compare(n.size() - 4, 4, ".row") == 0)
+      names.push_back(n.substr(0, n.size() - 4));
   }
   closedir(dir);
   std::sort(names.begin(), names.end());
@@ -224,8 +226,8 @@ class CorpusTest : public ::testing::TestWithParam<std::string> {
       tmp_.Write(rel, Slurp(SourcePath(rel)));
       at = end;
     }
-    manifest_ = tmp_.Write("manifests/m.textproto", defaults + "\n# The row's extensions.\n" +
-                                                        row_.manifest);
+    manifest_ = tmp_.Write("manifests/m.textproto",
+                           defaults + "\n# The row's extensions.\n" + row_.manifest);
     for (const File& f : row_.files) tmp_.Write("manifests/" + f.name, f.contents);
     blob_ = tmp_.path() + "/s.bin";
     for (const std::string& kv : Split(row_.Header("env"), " ")) {
@@ -377,7 +379,8 @@ TEST_P(CorpusTest, Row) {
 
   ToolResult source = Run(/*from_snapshot=*/false);
   if (IsAbort(source)) {
-    Record(Outcome::kAbort, "run from source aborted (exit " + std::to_string(source.exit_code) + ")");
+    Record(Outcome::kAbort,
+           "run from source aborted (exit " + std::to_string(source.exit_code) + ")");
     ADD_FAILURE() << "the run from source aborted (exit " << source.exit_code << "):\n"
                   << source.err;
     return;
@@ -429,8 +432,8 @@ class SummaryEnvironment : public ::testing::Environment {
     for (const auto& [name, outcome] : Outcomes()) {
       ++counts[static_cast<int>(outcome.first)];
       if (outcome.first == Outcome::kAbort || outcome.first == Outcome::kWrong) {
-        details += "  " + std::string(kinds[static_cast<int>(outcome.first)]) + ": " + name +
-                   ": " + outcome.second + "\n";
+        details += "  " + std::string(kinds[static_cast<int>(outcome.first)]) + ": " + name + ": " +
+                   outcome.second + "\n";
       }
     }
     std::cout << details << "corpus: " << counts[0] << " survived, " << counts[1] << " refused, "
