@@ -305,6 +305,11 @@ TEST_F(ServeTest, CommandLooksLikeADirectRun) {
   missing_direct.err = WithoutLeakReport(missing_direct.err);
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.err, missing_direct.err);
+  // A command cannot start a server inside a runtime.
+  Outcome nested = Client(server.socket(), {"--serve", dir_.path() + "/nested.sock"}, "main0.js");
+  EXPECT_EQ(nested.exit_code, 2);
+  EXPECT_THAT(nested.err, HasSubstr("it is not a flag of a command sent to one"));
+  EXPECT_FALSE(Exists(dir_.path() + "/nested.sock"));
   // A usage error of the command is the run parser's own.
   Outcome usage = Client(server.socket(), {"--timeout-ms=-5"}, "main0.js");
   EXPECT_EQ(usage.exit_code, 2);

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -155,12 +156,30 @@ bool BecomeClient(Command& command) {
   }
   int conn = ReceiveConnection();
   if (conn < 0) _exit(0);  // the server stopped, or retired this runtime
+  // A client that connected but never sends its command must not hold a runtime for ever: it
+  // gets 10 s, then the runtime goes (nothing ran; a live client would send again).
+  timeval command_timeout{10, 0};
+  setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &command_timeout, sizeof(command_timeout));
   Command command;
   if (!ReceiveCommand(conn, command)) _exit(0);  // nothing ran: the server says so
+  timeval no_timeout{0, 0};
+  setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &no_timeout, sizeof(no_timeout));
   SendReply(conn, V8SNAP_SERVE_TAG_STARTED, 0);
   SendControl(kChildStarted);
   int code = 1;
-  if (BecomeClient(command)) {
+  bool nested_serve = false;
+  for (const std::string& arg : command.args) {
+    nested_serve = nested_serve || arg == "--serve" || arg.rfind("--serve=", 0) == 0;
+  }
+  if (nested_serve) {
+    // A command cannot start a server inside a runtime process (it would fork from a process
+    // whose V8 threads run: runtime/serve/serve_main.cc says why that is unsafe).
+    dprintf(command.stdio[2],
+            "%s: error: --serve starts a server; it is not a flag of a command sent to one\n  "
+            "fix: run `%s --serve SOCKET --snapshot X.bin` directly\n",
+            Options().tool_name, Options().tool_name);
+    code = 2;
+  } else if (BecomeClient(command)) {
     const RuntimeChildOptions& options = Options();
     std::vector<std::string> args = {options.tool_name};
     args.insert(args.end(), options.fixed_args.begin(), options.fixed_args.end());
