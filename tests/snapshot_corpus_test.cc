@@ -300,8 +300,24 @@ class CorpusTest : public ::testing::TestWithParam<std::string> {
   std::vector<std::string> env_;
 };
 
+// The linked V8's major version, from `snapshot_run --version` ("... V8 10.2.154.26-...").
+int LinkedV8Major() {
+  static const int major = [] {
+    ToolResult r = RunTool("snapshot_run", {"--version"});
+    size_t at = r.out.find("V8 ");
+    return at == std::string::npos ? 0 : std::atoi(r.out.c_str() + at + 3);
+  }();
+  return major;
+}
+
 TEST_P(CorpusTest, Row) {
   ASSERT_TRUE(row_.error.empty()) << row_.path << ": " << row_.error;
+  // A row whose expectation holds on one V8 only (what V8 10.2 lacks while building).
+  const std::string v8 = row_.Header("v8-major");
+  if (!v8.empty() && std::atoi(v8.c_str()) != LinkedV8Major()) {
+    GTEST_SKIP() << "the row's expectation is written for V8 " << v8 << ", this is V8 "
+                 << LinkedV8Major() << ": add a row for it";
+  }
   SCOPED_TRACE(row_.path + " (from " + row_.Header("source") + ")");
   ToolResult build = Build();
   ASSERT_FALSE(NotStarted(build)) << "snapshot_builder could not be started (is it built?)";
