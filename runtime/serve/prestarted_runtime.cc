@@ -33,12 +33,13 @@ std::string SnapshotIdentity(const std::string& snapshot) {
 // where it leads.
 std::string ConfigFingerprint(const std::string& snapshot, const RuntimeConfig& config) {
   const Permissions& p = config.permissions;
-  return absl::StrCat(
-      snapshot, "\n", config.manifest_label, "\n", config.manifest.path, "\n",
-      config.manifest.digest, "\n", config.manifest.text, "\n", config.builder_name, "\n",
-      config.relink, "\n", config.exact_extensions, "\n", config.limits.max_heap_mb, "\n", config.limits.timeout_ms, "\n",
-      p.allows_all(Access::kRead), ":", absl::StrJoin(p.roots(Access::kRead), "\n"), "\n",
-      p.allows_all(Access::kWrite), ":", absl::StrJoin(p.roots(Access::kWrite), "\n"));
+  return absl::StrCat(snapshot, "\n", config.manifest_label, "\n", config.manifest.path, "\n",
+                      config.manifest.digest, "\n", config.manifest.text, "\n", config.builder_name,
+                      "\n", config.relink, "\n", config.exact_extensions, "\n",
+                      config.limits.max_heap_mb, "\n", config.limits.timeout_ms, "\n",
+                      p.allows_all(Access::kRead), ":", absl::StrJoin(p.roots(Access::kRead), "\n"),
+                      "\n", p.allows_all(Access::kWrite), ":",
+                      absl::StrJoin(p.roots(Access::kWrite), "\n"));
 }
 
 std::string TimeZoneSetting() {
@@ -53,7 +54,7 @@ struct Prestart {
   std::string snapshot_path;
   std::string identity;
   std::string time_zone;
-  std::string not_used_reason;
+  bool snapshot_changed = false;
 };
 
 Prestart& State() {
@@ -65,7 +66,7 @@ Prestart& State() {
 
 void PrestartOnNextLoad(PrestartWaiter wait) { State().wait = wait; }
 
-const std::string& PrestartedRuntimeNotUsedReason() { return State().not_used_reason; }
+bool PrestartedSnapshotChanged() { return State().snapshot_changed; }
 
 absl::StatusOr<std::unique_ptr<JsRuntime>> PrestartedOrFromSnapshot(const std::string& snapshot,
                                                                     const RuntimeConfig& config) {
@@ -85,9 +86,9 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> PrestartedOrFromSnapshot(const std::s
   if (state.runtime != nullptr) {
     std::unique_ptr<JsRuntime> runtime = std::move(state.runtime);
     if (ConfigFingerprint(snapshot, config) != state.fingerprint) {
-      state.not_used_reason = "the command's configuration differs from the server's";
+      // The command asked for another configuration: it gets a runtime made for it below.
     } else if (SnapshotIdentity(snapshot) != state.identity) {
-      state.not_used_reason = absl::StrCat(snapshot, " or its sidecar changed on disk");
+      state.snapshot_changed = true;
     } else {
       // V8 caches the local time zone; the command's TZ may differ from the server's.
       if (TimeZoneSetting() != state.time_zone) {

@@ -33,9 +33,10 @@ using PrestartWaiter = void (*)(const absl::Status& prestarted);
 // The next PrestartedOrFromSnapshot call makes its runtime ahead and calls `wait`.
 void PrestartOnNextLoad(PrestartWaiter wait);
 
-// Why the runtime made ahead was not used for the command ("" when it was, or none was made):
-// the snapshot changed on disk, or the command's configuration differs.
-const std::string& PrestartedRuntimeNotUsedReason();
+// True when the runtime made ahead was not used because its snapshot or sidecar changed on
+// disk since (the other runtimes made ahead are stale too). A command whose configuration
+// differs also gets a runtime of its own, but leaves the others fit for theirs.
+bool PrestartedSnapshotChanged();
 
 }  // namespace v8snap
 

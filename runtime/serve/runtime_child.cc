@@ -190,7 +190,7 @@ bool BecomeClient(Command& command) {
     code = options.run(static_cast<int>(args.size()), argv.data(), options.tool_name,
                        options.builder_name);
   }
-  if (!PrestartedRuntimeNotUsedReason().empty()) SendControl(kChildStale);
+  if (PrestartedSnapshotChanged()) SendControl(kChildStale);
   std::fflush(stdout);
   std::fflush(stderr);
   SendReply(conn, V8SNAP_SERVE_TAG_EXIT, code);
