@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <map>
@@ -230,13 +231,7 @@ class CorpusTest : public ::testing::TestWithParam<std::string> {
                            defaults + "\n# The row's extensions.\n" + row_.manifest);
     for (const File& f : row_.files) tmp_.Write("manifests/" + f.name, f.contents);
     blob_ = tmp_.path() + "/s.bin";
-    for (const std::string& kv : Split(row_.Header("env"), " ")) {
-      size_t eq = kv.find('=');
-      if (eq != std::string::npos) {
-        setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
-        env_.push_back(kv.substr(0, eq));
-      }
-    }
+    env_ = SetEnv(row_.Header("env"));
   }
   void TearDown() override {
     for (const std::string& k : env_) unsetenv(k.c_str());
@@ -253,7 +248,39 @@ class CorpusTest : public ::testing::TestWithParam<std::string> {
     return flags;
   }
 
+  // Sets `key=value ...` pairs, returning the names for Unset.
+  static std::vector<std::string> SetEnv(const std::string& pairs) {
+    std::vector<std::string> names;
+    for (const std::string& kv : Split(pairs, " ")) {
+      size_t eq = kv.find('=');
+      if (eq == std::string::npos) continue;
+      setenv(kv.substr(0, eq).c_str(), kv.substr(eq + 1).c_str(), 1);
+      names.push_back(kv.substr(0, eq));
+    }
+    return names;
+  }
+
   ToolResult Build() {
+    // build-env: set for the builds only (the runs see env: alone).
+    std::vector<std::pair<std::string, const char*>> saved;
+    for (const std::string& kv : Split(row_.Header("build-env"), " ")) {
+      std::string name = kv.substr(0, kv.find('='));
+      saved.emplace_back(name, getenv(name.c_str()) ? strdup(getenv(name.c_str())) : nullptr);
+    }
+    SetEnv(row_.Header("build-env"));
+    ToolResult r = BuildWithCurrentEnv();
+    for (const auto& [name, value] : saved) {
+      if (value) {
+        setenv(name.c_str(), value, 1);
+        free(const_cast<char*>(value));
+      } else {
+        unsetenv(name.c_str());
+      }
+    }
+    return r;
+  }
+
+  ToolResult BuildWithCurrentEnv() {
     std::vector<std::string> args = {"--manifest", manifest_, "--out", blob_};
     std::vector<std::string> flags = Flags("build-flags");
     bool has_timeout = false;
