@@ -24,6 +24,7 @@ demo: build
 
 # Ends with "N passed, N failed"; exits non-zero if anything failed.
 test: build
+	@bash tools/install_deps.sh --test
 	@bash tools/run_tests.sh $(OUT)
 
 # The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (out/asan). The options
@@ -31,6 +32,7 @@ test: build
 ASAN_ENV = ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=$(CURDIR)/tools/lsan_suppressions.txt \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 test-asan: deps
+	@bash tools/install_deps.sh --test
 	@gn gen out/asan --args='use_asan=true' >/dev/null
 	@$(ASAN_ENV) ninja -C out/asan -j $(NINJA_JOBS)
 	@$(ASAN_ENV) bash tools/run_tests.sh out/asan

@@ -18,10 +18,14 @@ apt_packages=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # libnode108's own runtime dependencies
   libuv1 libicu72 libssl3 libc-ares2 libnghttp2-14 libbrotli1 zlib1g
-  # make test renders `snapshot_inspect report`'s page in a real browser, headless
-  # (tests/html_report_test.cc)
-  chromium
 )
+
+# `install_deps.sh --test`: also what only the tests need: make test renders `snapshot_inspect
+# report`'s page in a real browser, headless (tests/html_report_test.cc); make demo and make
+# build do without it.
+if [ "${1:-}" = "--test" ]; then
+  apt_packages+=(chromium)
+fi
 
 # `install_deps.sh --fuzz`: also clang and its sanitizer/libFuzzer runtimes (make fuzz only).
 if [ "${1:-}" = "--fuzz" ]; then
