@@ -7,6 +7,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
 #include "snapshot_inspect/inspect_report.pb.h"
+#include "tests/api_fixture_snapshots.h"
 #include "tests/tool_runner.h"
 
 namespace v8snap::testing {
@@ -16,40 +17,14 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class ApiDiffTest : public ::testing::Test {
+class ApiDiffTest : public ApiFixtureSnapshotsTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    for (const char* version : {"v1", "v2"}) {
-      ToolResult r =
-          RunTool("snapshot_builder",
-                  {"--manifest",
-                   SourcePath(std::string("tests/fixtures/api/") + version + "/runtime.textproto"),
-                   "--out", Snap(version)});
-      if (r.exit_code != 0) build_error_ += r.err;
-    }
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override { ASSERT_EQ(build_error_, ""); }
-
-  static std::string Snap(const std::string& version) {
-    return dir_->path() + "/" + version + ".bin";
-  }
   static inspect::DiffReport ParseDiff(const std::string& json) {
     inspect::DiffReport report;
     EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(json, &report).ok()) << json;
     return report;
   }
-
-  static TempDir* dir_;
-  static std::string build_error_;
 };
-
-TempDir* ApiDiffTest::dir_ = nullptr;
-std::string ApiDiffTest::build_error_;
 
 // The record is deterministic: a second build of the same manifest writes the same sidecar.
 TEST_F(ApiDiffTest, RebuildingGivesTheSameApiSurface) {

@@ -11,6 +11,7 @@
 #include "format/snapshot_files.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/api_fixture_snapshots.h"
 #include "tests/tool_runner.h"
 
 namespace v8snap::testing {
@@ -19,29 +20,8 @@ namespace {
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-class HtmlReportTest : public ::testing::Test {
+class HtmlReportTest : public ApiFixtureSnapshotsTest {
  protected:
-  static void SetUpTestSuite() {
-    dir_ = new TempDir();
-    for (const char* version : {"v1", "v2"}) {
-      ToolResult r =
-          RunTool("snapshot_builder",
-                  {"--manifest",
-                   SourcePath(std::string("tests/fixtures/api/") + version + "/runtime.textproto"),
-                   "--out", Snap(version)});
-      if (r.exit_code != 0) build_error_ += r.err;
-    }
-  }
-  static void TearDownTestSuite() {
-    delete dir_;
-    dir_ = nullptr;
-  }
-  void SetUp() override { ASSERT_EQ(build_error_, ""); }
-
-  static std::string Snap(const std::string& version) {
-    return dir_->path() + "/" + version + ".bin";
-  }
-
   // The DOM chromium holds after the page's script ran (--dump-dom), or "" with a failure.
   std::string RenderInChromium(const std::string& html_path) {
     TempDir profile;
@@ -64,13 +44,9 @@ class HtmlReportTest : public ::testing::Test {
     return dom;
   }
 
-  static TempDir* dir_;
-  static std::string build_error_;
   TempDir tmp_;
 };
 
-TempDir* HtmlReportTest::dir_ = nullptr;
-std::string HtmlReportTest::build_error_;
 
 // The whole DOM is too long for a failure message: these say which piece is missing.
 ::testing::AssertionResult Has(const std::string& dom, const std::string& piece) {
