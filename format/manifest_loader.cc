@@ -308,11 +308,12 @@ std::string& MutableBuiltinSourceRoot() {
   return *root;
 }
 
-// Relative to the manifest's folder, or for "builtin:REST" REST in the built-in folder.
+// Relative to the manifest's folder, or for "builtin:REST" REST in the built-in folder (as
+// written while that is unset: the name the embedded manifest stores such a source under).
 std::string ResolveSourcePath(const std::string& dir, const std::string& path) {
   absl::string_view rest = path;
-  if (absl::ConsumePrefix(&rest, kBuiltinSourcePrefix) && !BuiltinSourceRoot().empty()) {
-    return absl::StrCat(BuiltinSourceRoot(), "/", rest);
+  if (absl::ConsumePrefix(&rest, kBuiltinSourcePrefix)) {
+    return BuiltinSourceRoot().empty() ? path : absl::StrCat(BuiltinSourceRoot(), "/", rest);
   }
   return dir.empty() ? path : absl::StrCat(dir, "/", path);
 }
@@ -500,6 +501,7 @@ class ManifestChecker {
       add_sources("js", ext.js(), SourceRecord::CLASSIC);
       add_sources("esm", ext.esm(), SourceRecord::ESM);
       add_sources("lazy_esm", ext.lazy_esm(), SourceRecord::LAZY_ESM);
+      add_sources("cjs", ext.cjs(), SourceRecord::CJS);
       extensions_.push_back(std::move(entry));
     }
   }

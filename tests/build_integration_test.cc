@@ -597,7 +597,8 @@ class GnTemplateTest : public ::testing::Test {
   }
 }
 )");
-    for (const char* file : {"v8_snapshot.gni", "run_tool.py"}) {
+    for (const char* file :
+         {"v8_snapshot.gni", "run_tool.py", "embedded_manifest.gni", "embed_manifest.py"}) {
       p.Write(std::string("third_party/v8snap/") + file,
               ReadFile(installation.prefix() + "/share/v8snap/gn/" + file));
     }
@@ -616,11 +617,44 @@ class GnTemplateTest : public ::testing::Test {
                 "  manifest = \"snapshot/app.textproto\"\n"
                 "  builder = \":app_builder\"\n"
                 "  output = \"$root_out_dir/app.bin\"\n"
+                "}\n\n"
+                // The installed embedded_manifest template: the runtime's compiled-in manifest.
+                "import(\"//third_party/v8snap/embedded_manifest.gni\")\n"
+                "config(\"v8snap_config\") {\n"
+                "  cflags = " +
+                flags("--cflags v8snap") +
+                "\n"
+                "}\n"
+                "group(\"v8snap\") {\n"
+                "  public_configs = [ \":v8snap_config\" ]\n"
+                "}\n"
+                "embedded_manifest(\"app_manifest\") {\n"
+                "  manifest = \"runtime/app.textproto\"\n"
+                "  runtime = \":v8snap\"\n"
+                "  builtin_root = \"" +
+                installation.prefix() +
+                "/share/v8snap/extensions\"\n"
+                "}\n"
+                "executable(\"app_run\") {\n"
+                "  sources = [ \"app_run.cc\" ]\n"
+                "  deps = [ \":app_manifest\", \":v8snap\" ]\n"
+                "  ldflags = " +
+                flags("--libs v8snap-extensions v8snap") +
+                "\n"
                 "}\n");
+    p.Write("app_run.cc",
+            "#include \"runtime/run_main.h\"\n"
+            "int main(int argc, char** argv) { return v8snap::RunRuntimeMain(argc, argv, "
+            "\"app_run\", \"app_builder\"); }\n");
     p.Write("app_builder.cc",
             "#include \"snapshot_builder/builder_main.h\"\n"
             "int main(int argc, char** argv) { return v8snap::RunBuilderMain(argc, argv, "
             "\"app_builder\"); }\n");
+    p.Write("runtime/app.textproto",
+            "extension { name: \"core\" js: \"builtin:core/core.js\" }\n"
+            "extension { name: \"console\" deps: \"core\" esm: \"builtin:console/console.js\" }\n"
+            "extension { name: \"hello\" deps: \"console\" esm: \"hello.js\" }\n");
+    p.Write("runtime/hello.js", "export const message = 'hello from the embedded manifest';\n");
     p.Write("snapshot/app.textproto", kManifest);
     p.Write("snapshot/greeting.js", kGreeting);
     p.Write("snapshot/app.js", "export const message = globalThis.greeting + ', app';\n");
@@ -672,6 +706,16 @@ extension {
 
 TempDir* GnTemplateTest::project_ = nullptr;
 ToolResult* GnTemplateTest::gn_gen_ = nullptr;
+
+// app_run has its manifest compiled in through the installed embedded_manifest.gni, with
+// "builtin:" sources, from a manifest in a folder below the root: it runs from those copies.
+TEST_F(GnTemplateTest, InstalledEmbeddedManifestTemplateBuildsTheRuntime) {
+  Write("main.js", "import { message } from 'ext:hello/hello.js';\nconsole.log(message);\n");
+  ToolResult run = RunTool(Path("out/app_run"), {"--no-snapshot", Path("main.js")});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "hello from the embedded manifest\n");
+  EXPECT_THAT(ReadFile(Path("out/gen/app_manifest.cc")), HasSubstr("{\"builtin:core/core.js\", "));
+}
 
 TEST_F(GnTemplateTest, UpToDateBuildDoesNothing) {
   ToolResult ninja = Ninja();

@@ -10,9 +10,9 @@ Usage: embed_manifest.py --manifest M --out FILE.cc [--root DIR] [--depfile FILE
                    them, so pick the folder your users know the files by (a repository root).
   --depfile FILE   also write a depfile (OUT: manifest and sources) for ninja, make or CMake,
                    so the C++ is regenerated when the manifest or a source changes.
-  --builtin-root D the built-in extensions' folder, for "builtin:" sources (default: v8snap's
-                   extensions/ found from this script's place, in the source tree or in an
-                   installation). They are embedded under their "builtin:" name, which is how
+  --builtin-root D the built-in extensions' folder, for "builtin:" sources (default:
+                   $V8SNAP_BUILTIN_DIR, else v8snap's extensions/ found from this script's place,
+                   in the source tree or in an installation; a copy elsewhere needs this flag). They are embedded under their "builtin:" name, which is how
                    the runtime looks them up.
   --check-with T   first run `T validate MANIFEST` (snapshot_inspect, or an embedder's inspector
                    from RunInspectMain, which knows its native extensions): an invalid manifest
@@ -51,8 +51,10 @@ BUILTIN = "builtin:"
 
 
 def default_builtin_root():
-    """v8snap's extensions/ beside this script's folder (tools/, or an installation's
-    share/v8snap/gn/), or inside it (the copy in share/v8snap/)."""
+    """$V8SNAP_BUILTIN_DIR, or v8snap's extensions/ beside this script's folder (tools/, or an
+    installation's share/v8snap/gn/), or inside it (the copy in share/v8snap/)."""
+    if os.environ.get("V8SNAP_BUILTIN_DIR"):
+        return os.environ["V8SNAP_BUILTIN_DIR"]
     here = os.path.dirname(os.path.abspath(__file__))
     for candidate in (os.path.join(here, "..", "extensions"), os.path.join(here, "extensions")):
         if os.path.isdir(os.path.join(candidate, "core")):
