@@ -441,7 +441,8 @@ TEST_F(InstallTest, CMakeExampleBuildsAndPassesItsTestsAgainstThePrefix) {
 //   file NAME        the block is (part of) the file NAME, in document order;
 //   file NAME, last  the same, placed after the file's other parts (a registration below its ops);
 //   function         statements, compiled inside a function that returns absl::Status;
-//   run              shell lines, run in a folder holding the files, /opt/v8snap being the prefix.
+//   run              shell lines, run in a folder holding the files, /opt/v8snap being the prefix
+//                    (and g++ given this build's sanitizer flags, which the libraries need).
 struct DocSnippet {
   std::string mode;
   std::string lang;
@@ -547,8 +548,9 @@ absl::Status Snippet(int workers, v8snap::RuntimeConfig config) {
         << compile.err;
   }
 
-  ToolResult run =
-      Shell("set -e\n" + ReplaceAll(runs[0].code, "/opt/v8snap", Prefix()), tmp_.path());
+  ToolResult run = Shell(
+      "set -e\n" + ReplaceAll(ReplaceAll(runs[0].code, "/opt/v8snap", Prefix()), "g++ ", Gxx()),
+      tmp_.path());
   EXPECT_EQ(run.exit_code, 0) << "docs/embedding.md:" << runs[0].line << ": the shell lines fail\n"
                               << run.out << run.err;
   EXPECT_THAT(run.out, HasSubstr("result: ok"));
