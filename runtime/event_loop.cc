@@ -233,7 +233,11 @@ void EventLoop::Close() {
       nullptr);
   // Close callbacks, cancelled requests' completions, and work already running on the pool
   // (it cannot be interrupted; its completion sees closing() and releases without running JS).
-  uv_run(&loop_, UV_RUN_DEFAULT);
+  // A Stop() (an uncaught error) leaves libuv's stop flag set, and then a uv_run returns at once,
+  // running none of that, and clears the flag as it returns: run again until nothing is left,
+  // or uv_loop_close finds the closing handles, fails, and the loop's memory leaks.
+  while (uv_run(&loop_, UV_RUN_DEFAULT) != 0) {
+  }
   uv_loop_close(&loop_);
   closed_ = true;
   context_.Reset();

@@ -122,18 +122,6 @@ class Process {
 
 std::string Snapshot() { return ToolPath("default.bin"); }
 
-// stderr without a LeakSanitizer report (ASan builds). A runtime process ends with _exit once
-// its exit code is on its way, so LSan never reports there; leaks of the run itself are the
-// direct-run tests' to find.
-std::string WithoutLeakReport(const std::string& err) {
-  size_t report =
-      err.find("\n=================================================================\n==");
-  if (report == std::string::npos || err.find("LeakSanitizer", report) == std::string::npos) {
-    return err;
-  }
-  return err.substr(0, report);
-}
-
 bool Exists(const std::string& path) {
   struct stat st;
   return lstat(path.c_str(), &st) == 0;
@@ -291,7 +279,6 @@ TEST_F(ServeTest, CommandLooksLikeADirectRun) {
   for (const Row& row : rows) {
     std::string script = work_dir_.Write("main" + std::to_string(n++) + ".js", row.script);
     Outcome direct = Direct(row.flags, script, row.env);
-    direct.err = WithoutLeakReport(direct.err);
     Outcome served = Client(server.socket(), row.flags, script, row.env);
     ASSERT_FALSE(served.timed_out) << row.script;
     EXPECT_EQ(served.exit_code, direct.exit_code) << row.script << "\n" << served.err;
@@ -302,7 +289,6 @@ TEST_F(ServeTest, CommandLooksLikeADirectRun) {
   EXPECT_EQ(Client(server.socket(), {}, "main0.js").out, "hi\n");
   Outcome missing = Client(server.socket(), {}, "missing.js");
   Outcome missing_direct = Direct({}, "missing.js");
-  missing_direct.err = WithoutLeakReport(missing_direct.err);
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.err, missing_direct.err);
   // A command cannot start a server inside a runtime.
@@ -364,7 +350,6 @@ TEST_F(ServeTest, ChangedSnapshotIsNoticed) {
   Outcome served = Client(server.socket(), {}, script);
   std::vector<std::string> args = {"--snapshot", snap, script};
   Outcome direct = Process(ToolPath("snapshot_run"), args, work_).Finish();
-  direct.err = WithoutLeakReport(direct.err);
   EXPECT_EQ(served.exit_code, 1);
   EXPECT_EQ(served.out, "");
   EXPECT_EQ(served.err, direct.err);
