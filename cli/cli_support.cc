@@ -10,6 +10,7 @@
 #include <regex>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -178,6 +179,20 @@ bool UseColor(int fd) {
   const char* term = std::getenv("TERM");
   if (term != nullptr && std::string(term) == "dumb") return false;
   return isatty(fd) != 0;
+}
+
+absl::Status ParseWholeNumberFlag(const std::string& flag, const std::string& text, uint64_t min,
+                                  uint64_t max, const std::string& unit, uint64_t& out) {
+  int64_t value = 0;
+  if (!absl::SimpleAtoi(text, &value) || value < 0 || static_cast<uint64_t>(value) < min ||
+      static_cast<uint64_t>(value) > max) {
+    return absl::InvalidArgumentError(absl::StrCat(flag, " '", text,
+                                                   "' is not a valid value: give a whole number "
+                                                   "of ",
+                                                   unit, " from ", min, " to ", max));
+  }
+  out = static_cast<uint64_t>(value);
+  return absl::OkStatus();
 }
 
 }  // namespace v8snap

@@ -3,6 +3,7 @@
 #ifndef V8SNAP_CLI_CLI_SUPPORT_H_
 #define V8SNAP_CLI_CLI_SUPPORT_H_
 
+#include <cstdint>
 #include <string>
 
 #include "CLI/CLI.hpp"
@@ -66,6 +67,13 @@ void PrintErrorAs(ErrorFormat format, const std::string& tool, const absl::Statu
 
 // True when `fd` is a terminal, NO_COLOR is unset or empty, and TERM is not "dumb".
 bool UseColor(int fd);
+
+// A flag's text as a whole number within [min, max] into `out`; kInvalidArgument naming the
+// flag, the text and the valid range ("--timeout-ms '-5' is not a valid value: give a whole
+// number of milliseconds from 1 to ..."). For --max-heap-mb and --timeout-ms, parsed here
+// rather than by CLI11, which reads "-5" into an unsigned option.
+absl::Status ParseWholeNumberFlag(const std::string& flag, const std::string& text, uint64_t min,
+                                  uint64_t max, const std::string& unit, uint64_t& out);
 
 }  // namespace v8snap
 

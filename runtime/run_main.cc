@@ -13,7 +13,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cli/builtin_sources.h"
@@ -64,21 +63,6 @@ absl::Status ApplyPermissionFlag(Access access, const std::vector<std::string>& 
     }
     if (absl::Status s = permissions.Allow(access, path); !s.ok()) return s;
   }
-  return absl::OkStatus();
-}
-
-// A limit flag's text as a number within [min, max]; the error names the flag, the value and
-// the valid range. Parsed here rather than by CLI11, which reads "-5" into an unsigned option.
-absl::Status ParseLimit(const std::string& flag, const std::string& text, uint64_t min,
-                        uint64_t max, const std::string& unit, uint64_t& out) {
-  int64_t value = 0;
-  if (!absl::SimpleAtoi(text, &value) || value < 0 || static_cast<uint64_t>(value) < min ||
-      static_cast<uint64_t>(value) > max) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(flag, " '", text, "' is not a valid value: ", "give a whole number of ", unit,
-                     " from ", min, " to ", max));
-  }
-  out = static_cast<uint64_t>(value);
   return absl::OkStatus();
 }
 
@@ -188,7 +172,7 @@ int RunRuntimeMain(int argc, char** argv, const char* tool_name, const char* bui
         std::tuple{"--timeout-ms", &timeout_ms, uint64_t{1}, kMaxTimeoutMs, "milliseconds",
                    &limits.timeout_ms}}) {
     if (text->empty()) continue;
-    if (absl::Status s = ParseLimit(flag, *text, min, max, unit, *out); !s.ok()) {
+    if (absl::Status s = ParseWholeNumberFlag(flag, *text, min, max, unit, *out); !s.ok()) {
       PrintError(tool, s);
       return kExitUsage;
     }

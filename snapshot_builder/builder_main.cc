@@ -5,7 +5,6 @@
 #include <string>
 #include <tuple>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "cli/builtin_sources.h"
@@ -99,17 +98,11 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
                    &options.limits.max_heap_mb},
         std::tuple{"--timeout-ms", &timeout_ms, uint64_t{0}, kMaxTimeoutMs, "milliseconds",
                    &options.limits.timeout_ms}}) {
-    int64_t value = 0;
     if (text->empty()) continue;
-    if (!absl::SimpleAtoi(*text, &value) || value < 0 || static_cast<uint64_t>(value) < min ||
-        static_cast<uint64_t>(value) > max) {
-      PrintErrorAs(error_format, tool,
-                   absl::InvalidArgumentError(absl::StrCat(
-                       flag, " '", *text, "' is not a valid value: give a whole number of ", unit,
-                       " from ", min, " to ", max)));
+    if (absl::Status s = ParseWholeNumberFlag(flag, *text, min, max, unit, *out); !s.ok()) {
+      PrintErrorAs(error_format, tool, s);
       return kExitUsage;
     }
-    *out = static_cast<uint64_t>(value);
   }
 
   // One operation of the build's JS that allocates past the heap limit in one go makes V8 give
