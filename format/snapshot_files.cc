@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "format/atomic_file.h"
 #include "format/content_hash.h"
@@ -35,6 +36,10 @@ ToolNames& MutableToolNames() {
 
 const ToolNames& MessageToolNames() { return MutableToolNames(); }
 void SetMessageToolNames(ToolNames names) { MutableToolNames() = std::move(names); }
+
+std::string RebuildOutPath(const std::string& blob_path) {
+  return absl::StrContains(blob_path, "/share/v8snap/") ? "app.bin" : blob_path;
+}
 
 std::string SidecarPathFor(const std::string& blob_path) {
   return absl::StrCat(blob_path, ".sidecar.pb");

@@ -31,6 +31,11 @@ struct ToolNames {
 const ToolNames& MessageToolNames();
 void SetMessageToolNames(ToolNames names);
 
+// Where a fix line tells the user to write a rebuilt snapshot: the blob's own path, unless that
+// is a snapshot installed with v8snap (PREFIX/share/v8snap/...), which belongs to the
+// installation and is replaced by the next install: then "app.bin", a snapshot of the user's own.
+std::string RebuildOutPath(const std::string& blob_path);
+
 // "PATH.sidecar.pb" for a blob at PATH.
 std::string SidecarPathFor(const std::string& blob_path);
 

@@ -278,5 +278,11 @@ TEST_F(SnapshotFilesTest, PairWriteLeavesNoStagedFile) {
   EXPECT_NE(access(StagedSidecarPathFor(blob_path_).c_str(), F_OK), 0);
 }
 
+// A fix line never tells a user to overwrite a snapshot installed with v8snap.
+TEST(RebuildOutPathTest, KeepsTheUsersPathButNotAnInstalledSnapshot) {
+  EXPECT_EQ(RebuildOutPath("out/app.bin"), "out/app.bin");
+  EXPECT_EQ(RebuildOutPath("/opt/v8snap/share/v8snap/default.bin"), "app.bin");
+}
+
 }  // namespace
 }  // namespace v8snap

@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "format/content_hash.h"
+#include "format/snapshot_files.h"
 
 namespace v8snap {
 namespace {
@@ -90,7 +91,7 @@ absl::Status CheckSourcesMatchSnapshot(const ContentCheckInput& input) {
   absl::StrAppend(&message,
                   "\n  The snapshot would run the JS it was built from, not these files, so it "
                   "is refused.\n  fix: rebuild the snapshot from the manifest (",
-                  input.builder, " --manifest ", manifest, " --out ", input.blob_path,
+                  input.builder, " --manifest ", manifest, " --out ", RebuildOutPath(input.blob_path),
                   "), or restore the sources it was built from.");
   return absl::FailedPreconditionError(message);
 }

@@ -107,7 +107,8 @@ absl::StatusOr<RuntimeLayout> JsRuntime::LayoutFor(const VerifiedSnapshotPair& s
           "\n  fix: rebuild the snapshot from the runtime's manifest with this runtime's "
           "builder (",
           config.builder_name, " --manifest ",
-          config.manifest_label.empty() ? "MANIFEST" : config.manifest_label, " --out ", blob_path,
+          config.manifest_label.empty() ? "MANIFEST" : config.manifest_label, " --out ",
+          RebuildOutPath(blob_path),
           ")."));
     }
     layout = *std::move(relinked);

@@ -9,6 +9,7 @@
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "format/snapshot_files.h"
 #include "format/v8_blob_header.h"
 #include "runtime/layout_diff.h"
 #include "runtime/snapshot_layout.h"
@@ -84,10 +85,10 @@ std::string RebuildCommand(const LoadCheckInput& input) {
   std::vector<std::string> dropped = DroppedByRebuild(input);
   if (dropped.empty()) {
     return absl::StrCat(input.builder, " --manifest ", runtime_manifest, " --out ",
-                        input.blob_path);
+                        RebuildOutPath(input.blob_path));
   }
   return absl::StrCat(
-      input.builder, " --manifest SNAPSHOT_MANIFEST --out ", input.blob_path,
+      input.builder, " --manifest SNAPSHOT_MANIFEST --out ", RebuildOutPath(input.blob_path),
       ", where SNAPSHOT_MANIFEST is the manifest the snapshot was built from ('",
       absl::CHexEscape(input.sidecar->manifest_name()), "'): it keeps ",
       dropped.size() == 1 ? "the extension " : "the extensions ", absl::StrJoin(dropped, ", "),
@@ -176,7 +177,8 @@ absl::Status CheckSnapshotLoadable(const LoadCheckInput& input) {
   if (changes.size() > 1) {
     more = absl::StrCat("\n  (", changes.size() - 1, " more difference",
                         changes.size() > 2 ? "s" : "",
-                        "; `snapshot_inspect verify SNAPSHOT --manifest MANIFEST` lists them all)");
+                        "; `", MessageToolNames().inspector,
+                        " verify SNAPSHOT --manifest MANIFEST` lists them all)");
   }
   const std::string consequence =
       SameBindings(sidecar.layout(), *input.runtime_layout)
