@@ -102,6 +102,12 @@ python3 bench/process_timing.py --runs 5 --json "$results/builder_scaling.json" 
   "scale_100=$out/snapshot_builder --manifest $data/scaling/100/manifest.textproto --out $tmp/s100.bin" \
   "scale_1000=$out/snapshot_builder --manifest $data/scaling/1000/manifest.textproto --out $tmp/s1000.bin"
 
+step "snapshot_inspect heap on a large source (40,000 functions) against building it"
+"$out/snapshot_builder" --manifest "$data/heap_large/manifest.textproto" --out "$tmp/heap_large.bin"
+python3 bench/process_timing.py --runs 3 --json "$results/heap_large.json" \
+  "build=$out/snapshot_builder --manifest $data/heap_large/manifest.textproto --out $tmp/heap_large_build.bin" \
+  "heap=$out/snapshot_inspect heap $tmp/heap_large.bin"
+
 python3 bench/inspect_bench.py --out "$out" --data "$data" --small "$data/snapshots/default.bin" --runs "$builder_runs" --json "$results/inspect.json" >&2
 
 step "summary"
