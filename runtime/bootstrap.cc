@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "runtime/commonjs.h"
 #include "v8-exception.h"
 #include "v8-function.h"
 #include "v8-initialization.h"
@@ -439,6 +440,24 @@ absl::StatusOr<std::vector<ModuleRecord>> BootstrapContext(
           break;
         case SourceRecord::ESM: {
           auto module = modules.Compile(name, source.contents);
+          if (!module.ok()) return module.status();
+          compiled.emplace_back(name, *module);
+          break;
+        }
+        case SourceRecord::CJS: {
+          // Registered by a classic script under its own name (errors point into the file),
+          // then imported through a module of the same name, evaluated with the others.
+          for (const auto& [script, text] :
+               {std::pair{std::string(kCommonJsRegistryName),
+                          CommonJsRegistryScript(modules.import_map())},
+                std::pair{name, CommonJsDefineScript(name, source.path, source.contents)}}) {
+            if (absl::Status s =
+                    RunClassicScript(isolate, context, script, text, extension.name, mapper);
+                !s.ok()) {
+              return s;
+            }
+          }
+          auto module = modules.Compile(name, CommonJsFacadeModule(name));
           if (!module.ok()) return module.status();
           compiled.emplace_back(name, *module);
           break;

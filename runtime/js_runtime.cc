@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
 #include "runtime/bootstrap.h"
+#include "runtime/commonjs.h"
 #include "runtime/content_check.h"
 #include "runtime/isolate_slots.h"
 #include "runtime/layered_extensions.h"
@@ -164,6 +165,7 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromSource(const RuntimeCo
   runtime->DisableOps(config.manifest);
   RETURN_IF_ERROR(V8Process::Initialize(RuntimeV8Flags()));
   RETURN_IF_ERROR(runtime->CreateIsolate(nullptr, ReadOnlyHeapNeed::BuiltIn(), config));
+  runtime->modules_->SetImportMap(ImportMapOf(config.manifest.manifest));
   v8::Isolate* isolate = runtime->isolate_;
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope scope(isolate);
@@ -230,6 +232,8 @@ absl::Status JsRuntime::AdoptSnapshotModules(const Sidecar& sidecar) {
   v8::Isolate::Scope isolate_scope(isolate_);
   v8::HandleScope scope(isolate_);
   v8::Local<v8::Context> context = this->context();
+  // Bare specifiers of the scripts this runtime runs resolve as the extensions' did.
+  modules_->SetImportMap(ImportMapOf(sidecar));
   for (const ModuleRecord& record : sidecar.modules()) {
     if (record.lazy()) {
       v8::Local<v8::String> source;

@@ -288,6 +288,9 @@ std::string ModuleMap::NameOf(v8::Local<v8::Module> module) const {
 absl::StatusOr<std::string> ModuleMap::ResolveName(const std::string& specifier,
                                                    const std::string& referrer) const {
   if (absl::StartsWith(specifier, kExtScheme)) return specifier;
+  if (auto mapped = import_map_.find(specifier); mapped != import_map_.end()) {
+    return mapped->second;
+  }
   bool relative = absl::StartsWith(specifier, "./") || absl::StartsWith(specifier, "../");
   if (relative && absl::StartsWith(referrer, kExtScheme)) {
     // "./b.js" inside "ext:console/a.js" is "ext:console/b.js".

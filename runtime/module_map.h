@@ -79,6 +79,13 @@ class ModuleMap {
   // The source of a lazy module not yet compiled; nullptr otherwise.
   const std::string* LazySource(const std::string& name) const;
 
+  // Bare specifiers and the "ext:" modules they name (the manifest's import map; the sidecar's
+  // at run time), consulted before any other resolution, by extension modules and user scripts.
+  void SetImportMap(std::map<std::string, std::string> import_map) {
+    import_map_ = std::move(import_map);
+  }
+  const std::map<std::string, std::string>& import_map() const { return import_map_; }
+
   // How script names appear in error messages (default: DisplayName).
   void SetNameMapper(ScriptNameMapper mapper) { mapper_ = std::move(mapper); }
 
@@ -156,6 +163,7 @@ class ModuleMap {
   ScriptNameMapper mapper_ = &ModuleMap::DisplayName;
   UnavailableModuleExplainer explain_unavailable_;
   std::string refused_import_;
+  std::map<std::string, std::string> import_map_;
 };
 
 }  // namespace v8snap

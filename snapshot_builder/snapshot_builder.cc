@@ -19,6 +19,7 @@
 #include "format/version.h"
 #include "runtime/bootstrap.h"
 #include "runtime/build_clock.h"
+#include "runtime/commonjs.h"
 #include "runtime/js_error.h"
 #include "runtime/module_map.h"
 #include "runtime/shared_read_only_heap.h"
@@ -86,6 +87,11 @@ Sidecar DescribeBuild(const BuildOptions& options, const LoadedManifest& manifes
     }
   }
   *sidecar.mutable_layout() = layout.layout;
+  for (const ImportMapEntry& entry : manifest.manifest.import_map()) {
+    ImportMapRecord* record = sidecar.add_import_map();
+    record->set_from(entry.from());
+    record->set_to(entry.to());
+  }
   return sidecar;
 }
 
@@ -145,6 +151,7 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
     // The map's handles must be gone before CreateBlob, hence its own scope.
     ModuleMap modules(isolate, context, /*allow_files=*/false);
     modules.Install();
+    modules.SetImportMap(ImportMapOf(manifest.manifest));
     BuildWatch watch(isolate, options.limits, layout, manifest.extensions);
     ASSIGN_OR_RETURN(BuildTimeGlobals globals, BuildTimeGlobals::Install(isolate, context));
     ASSIGN_OR_RETURN(

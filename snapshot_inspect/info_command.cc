@@ -148,6 +148,12 @@ void RenderModules(const InfoReport& r, std::string& out) {
               absl::StrCat(m.data_index())});
   }
   absl::StrAppend(&out, t.Render("  "));
+  if (r.import_map_size() == 0) return;
+  // What bare specifiers resolve to, for import in modules and require in CommonJS sources.
+  absl::StrAppend(&out, "\nImport map (", r.import_map_size(), ")\n");
+  TextTable map({"specifier", "module"});
+  for (const ImportMapRecord& entry : r.import_map()) map.AddRow({entry.from(), entry.to()});
+  absl::StrAppend(&out, map.Render("  "));
 }
 
 void RenderSizes(const InfoReport& r, std::string& out) {
@@ -240,6 +246,7 @@ absl::StatusOr<InfoReport> BuildInfoReport(const std::string& blob_path) {
   *report.mutable_external_references() =
       std::move(*sidecar.mutable_layout()->mutable_external_references());
   *report.mutable_modules() = std::move(*sidecar.mutable_modules());
+  *report.mutable_import_map() = std::move(*sidecar.mutable_import_map());
   if (sidecar.size_report_size() > 0) {
     SizeReport* sizes = report.mutable_size_report();
     int64_t attributed = 0;
@@ -260,7 +267,10 @@ void KeepInfoParts(const std::vector<std::string>& only, InfoReport* report) {
   if (!Shows(only, "extensions")) report->clear_extensions();
   if (!Shows(only, "ops")) report->clear_ops();
   if (!Shows(only, "refs")) report->clear_external_references();
-  if (!Shows(only, "modules")) report->clear_modules();
+  if (!Shows(only, "modules")) {
+    report->clear_modules();
+    report->clear_import_map();
+  }
   if (!Shows(only, "sizes")) report->clear_size_report();
 }
 
