@@ -23,7 +23,7 @@
 #include "runtime/js_error.h"
 #include "runtime/module_map.h"
 #include "runtime/shared_read_only_heap.h"
-#include "runtime/snapshot_layout.h"
+#include "check/snapshot_layout.h"
 #include "runtime/v8_process.h"
 #include "snapshot_builder/api_surface.h"
 #include "snapshot_builder/build_time_globals.h"
@@ -98,7 +98,7 @@ Sidecar DescribeBuild(const BuildOptions& options, const LoadedManifest& manifes
 // Runs the --warmup script (BuildOptions::warmup_script_path) as a classic script. Its name in
 // the blob is fixed, so where the script lives does not change the blob.
 absl::Status RunWarmup(v8::Isolate* isolate, v8::Local<v8::Context> context,
-                       const std::string& path) {
+                       const std::string& path, const std::vector<LoadedExtension>& extensions) {
   absl::StatusOr<std::string> read = ReadFileToString(path);
   if (!read.ok()) {
     return absl::Status(read.status().code(),
@@ -119,7 +119,13 @@ absl::Status RunWarmup(v8::Isolate* isolate, v8::Local<v8::Context> context,
       !script->Run(context).ToLocal(&result)) {
     return absl::InvalidArgumentError(absl::StrCat(
         "warm-up script failed: ",
-        FormatTryCatch(isolate, context, try_catch, [&path](const std::string&) { return path; })));
+        FormatTryCatch(isolate, context, try_catch,
+                       // Only the warm-up's own frames are in the warm-up file; frames of the
+                       // extensions it called are named as bootstrap errors name them.
+                       [&path, extension_names = SourcePathMapper(extensions)](
+                           const std::string& name) {
+                         return name == "v8snap:warmup" ? path : extension_names(name);
+                       })));
   }
   isolate->PerformMicrotaskCheckpoint();
   return absl::OkStatus();
@@ -159,12 +165,26 @@ absl::StatusOr<std::string> CreateBlob(const BuildOptions& options, const Loaded
         watch.Check(BootstrapContext(isolate, context, layout, manifest.extensions, modules,
                                      &progress)));
     if (!options.warmup_script_path.empty()) {
-      RETURN_IF_ERROR(watch.Check(RunWarmup(isolate, context, options.warmup_script_path),
+      RETURN_IF_ERROR(watch.Check(RunWarmup(isolate, context, options.warmup_script_path,
+                                            manifest.extensions),
                                   "the warm-up script " + options.warmup_script_path));
     }
     RETURN_IF_ERROR(watch.Finish(context, modules));
-    RETURN_IF_ERROR(
-        globals.Finish(creator, context, SourcePathMapper(manifest.extensions), sidecar));
+    absl::Status serialized =
+        globals.Finish(creator, context, SourcePathMapper(manifest.extensions), sidecar);
+    if (!serialized.ok()) {
+      // A callback stopped by --timeout-ms: name the limit and the callback's file:line (the
+      // message starts with it), as the other timeout errors do.
+      std::string message(serialized.message());
+      size_t at = message.find(": the v8snap.snapshot.onSerialize callback");
+      RETURN_IF_ERROR(watch.Check(
+          serialized, at == std::string::npos
+                          ? std::string("the v8snap.snapshot.onSerialize callbacks")
+                          : "the v8snap.snapshot.onSerialize callback at " + message.substr(0, at)));
+    }
+    // The onSerialize callbacks ran JS too: a rejection they left unhandled must fail the
+    // build as one left by the extensions or the warm-up does.
+    RETURN_IF_ERROR(watch.Finish(context, modules));
     RETURN_IF_ERROR(RecordApiSurface(isolate, context, modules, records, sidecar));
     for (ModuleRecord& record : records) {
       // What the map holds now decides how a module is carried: a lazy module that an eager
