@@ -3,13 +3,15 @@
 #include "snapshot_builder/build_time_globals.h"
 
 #include <cstdio>
+#include <map>
+#include <mutex>
 #include <set>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "format/status_macros.h"
-#include "runtime/load_check.h"
+#include "check/load_check.h"
 #include "runtime/snapshot_hooks.h"
 #include "v8-container.h"
 #include "v8-function.h"
@@ -198,6 +200,9 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
 
   // Placeholders: a read is recorded with its place; any use throws this error.
   const reads = [];
+  // Every placeholder handed out, [name, proxy]: finish() returns them so that the heap check
+  // refuses one still kept in the heap (it would throw at run time, where source gets the real one).
+  let made = [];
   const limitMessage = (name) =>
       `${name} is not available while a snapshot is built on V8 ${v8Version} (V8 installs it ` +
       "only after a snapshot is loaded); create it at run time: in a " +
@@ -264,7 +269,9 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
         apply(captureStackTrace, ErrorConstructor, [created, get]);
         return created;
       });
-      return placeholder(target, error);
+      const proxy = placeholder(target, error);
+      apply(arrayPush, made, [[name, proxy]]);
+      return proxy;
     };
     // Assigning replaces the placeholder with a plain property, as it would replace V8's own.
     const set = function (replacement) {
@@ -343,7 +350,9 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
     if (core !== undefined && core !== null) delete core.snapshotState;
     // A load has work only when something is to be redone or called back.
     const loadHasWork = state.redo.length > 0 || state.deserialize.length > 0;
-    return { problems, reads, loadHasWork };
+    const placeholders = made;
+    made = [];  // nothing of this script keeps them past the build
+    return { problems, reads, loadHasWork, placeholders };
   };
   // Handed to core.js, which builds v8snap.snapshot on it (bootstrap keeps these objects).
   globalThis.v8snap = { core: { snapshotState: state } };
@@ -450,6 +459,15 @@ void PrintPlaceholderReads(v8::Isolate* isolate, v8::Local<v8::Context> context,
 
 }  // namespace
 
+namespace {
+// The BuildTimeGlobals that finished on each isolate (one build per isolate at a time).
+std::mutex finished_mutex;
+std::map<v8::Isolate*, const BuildTimeGlobals*>& Finished() {
+  static auto* finished = new std::map<v8::Isolate*, const BuildTimeGlobals*>();
+  return *finished;
+}
+}  // namespace
+
 absl::StatusOr<BuildTimeGlobals> BuildTimeGlobals::Install(v8::Isolate* isolate,
                                                            v8::Local<v8::Context> context) {
   v8::HandleScope scope(isolate);
@@ -495,12 +513,47 @@ absl::Status BuildTimeGlobals::Finish(v8::SnapshotCreator& creator, v8::Local<v8
   }
   PrintPlaceholderReads(isolate_, context, Field(context, finished.As<v8::Object>(), "reads"),
                         mapper);
+  v8::Local<v8::Value> made = Field(context, finished.As<v8::Object>(), "placeholders");
+  if (made->IsArray()) {
+    v8::Local<v8::Array> list = made.As<v8::Array>();
+    for (uint32_t i = 0; i < list->Length(); ++i) {
+      v8::Local<v8::Value> item, name, proxy;
+      if (!list->Get(context, i).ToLocal(&item) || !item->IsArray() ||
+          !item.As<v8::Array>()->Get(context, 0).ToLocal(&name) ||
+          !item.As<v8::Array>()->Get(context, 1).ToLocal(&proxy)) {
+        continue;
+      }
+      placeholders_.emplace_back(v8::Global<v8::Value>(isolate_, proxy), ToUtf8(isolate_, name));
+    }
+  }
   // Without work for the load, the sidecar names no state and a load pays nothing for it.
   if (Field(context, finished.As<v8::Object>(), "loadHasWork")->IsTrue()) {
     sidecar.set_build_state_data_index(static_cast<int32_t>(creator.AddData(context, state)));
   }
   prelude_.Reset();
+  {
+    std::lock_guard<std::mutex> lock(finished_mutex);
+    Finished()[isolate_] = this;
+  }
   return absl::OkStatus();
+}
+
+BuildTimeGlobals::~BuildTimeGlobals() {
+  std::lock_guard<std::mutex> lock(finished_mutex);
+  auto it = Finished().find(isolate_);
+  if (it != Finished().end() && it->second == this) Finished().erase(it);
+}
+
+std::vector<std::pair<v8::Local<v8::Value>, std::string>> BuildTimeGlobals::Placeholders(
+    v8::Isolate* isolate) {
+  std::vector<std::pair<v8::Local<v8::Value>, std::string>> list;
+  std::lock_guard<std::mutex> lock(finished_mutex);
+  auto it = Finished().find(isolate);
+  if (it == Finished().end()) return list;
+  for (const auto& [proxy, name] : it->second->placeholders_) {
+    list.emplace_back(proxy.Get(isolate), name);
+  }
+  return list;
 }
 
 absl::Status BuildTimeGlobals::CheckFlagsTakeEffectWhileBuilding(

@@ -14,6 +14,7 @@
 #define V8SNAP_SNAPSHOT_BUILDER_BUILD_TIME_GLOBALS_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -43,6 +44,17 @@ class BuildTimeGlobals {
   // The --v8-flags that only take effect in a context that is not being snapshotted (what they
   // add is absent while building, and a runtime refuses the blob for them), as one error naming
   // each; OK when there are none.
+  // After Finish, until the BuildTimeGlobals that finished on `isolate` is destroyed: every
+  // placeholder the build's code was handed, with the built-in it stands for, as locals of the
+  // caller's HandleScope (CheckHeapSerializable refuses one still reachable). Empty otherwise.
+  // The handles go with that object, before CreateBlob.
+  static std::vector<std::pair<v8::Local<v8::Value>, std::string>> Placeholders(
+      v8::Isolate* isolate);
+
+  BuildTimeGlobals(BuildTimeGlobals&&) = default;
+  BuildTimeGlobals& operator=(BuildTimeGlobals&&) = delete;
+  ~BuildTimeGlobals();
+
   static absl::Status CheckFlagsTakeEffectWhileBuilding(const std::vector<std::string>& flags);
 
  private:
@@ -52,6 +64,8 @@ class BuildTimeGlobals {
   v8::Isolate* isolate_;
   // What the build-time script returned: { state, finish }.
   v8::Global<v8::Object> prelude_;
+  // The placeholders handed out while building (Placeholders()).
+  std::vector<std::pair<v8::Global<v8::Value>, std::string>> placeholders_;
 };
 
 }  // namespace v8snap

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "runtime/script_line_ends.h"
 #include "runtime/v8snap_platform.h"
+#include "snapshot_builder/build_time_globals.h"
 #include "v8-container.h"
 #include "v8-exception.h"
 #include "v8-function.h"
@@ -114,6 +115,12 @@ class HeapWalk {
         if (edge->GetToNode() == global_proxy_) NoteGlobalKey(index, edge);
         // A weak reference does not keep its target in the snapshot.
         if (edge->GetType() == Edge::kWeak) continue;
+        // A WeakMap value is reached from its table: the profiler's extra edge from the key
+        // ("part of key ... pair in WeakMap (table @N)") would name it by the key instead.
+        if (edge->GetType() == Edge::kInternal && !index_.contains(edge->GetToNode()) &&
+            IsEphemeronKeyEdge(node, edge)) {
+          continue;
+        }
         if (Enter(edge->GetToNode(), {index, edge, visits_[index].root})) {
           queue.push_back(visits_.size() - 1);
         }
@@ -145,6 +152,11 @@ class HeapWalk {
     }
   }
 
+  // A build-time placeholder (build_time_globals), by its node, with the built-in it stands for.
+  void AddPlaceholder(const Node* node, const std::string& name) {
+    if (node != nullptr) placeholders_.emplace(node, name);
+  }
+
   // The global proxy (globalThis), whose identity hash V8 10.2 does not keep across a load.
   void SetGlobalProxy(const Node* node) { global_proxy_ = node; }
 
@@ -169,6 +181,18 @@ class HeapWalk {
     nodes_.push_back(node);
     visits_.push_back(visit);
     return true;
+  }
+
+  // Whether `edge` is the heap profiler's edge from a WeakMap key (not from its table) to the
+  // value: "N / part of key (K @1) -> value (V @2) pair in WeakMap (table @3)".
+  bool IsEphemeronKeyEdge(const Node* from, const Edge* edge) {
+    std::string name = EdgeName(edge);
+    size_t at = name.rfind("pair in WeakMap (table @");
+    if (at == std::string::npos || name.find("part of key (") == std::string::npos) return false;
+    std::string id = name.substr(at + 24);
+    if (!id.empty() && id.back() == ')') id.pop_back();
+    uint64_t table = 0;
+    return absl::SimpleAtoi(id, &table) && table != from->GetId();
   }
 
   // `index` points at globalThis. When it is a Map's, Set's, WeakMap's or WeakSet's hash table,
@@ -219,6 +243,17 @@ class HeapWalk {
   }
 
   void Classify(int index, const Node* node) {
+    if (auto it = placeholders_.find(node);
+        it != placeholders_.end() && !roots_[visits_[index].root].label.empty()) {
+      unserializable_.emplace_back(
+          index, absl::StrCat("the build-time placeholder for ", it->second, " (V8 10.2 has no ",
+                              it->second, " while a snapshot is built: kept in the snapshot it "
+                              "throws \"", it->second, " is not available\" when used, where the "
+                              "same code run from source gets the real ", it->second,
+                              "; fix: read ", it->second, " at run time, in a "
+                              "v8snap.snapshot.onDeserialize callback or lazily on first use)"));
+      return;
+    }
     if (node->GetType() == Node::kNative && NameIs(node, array_buffer_data_)) {
       array_buffer_bytes_ += node->GetShallowSize();
       return;
@@ -288,6 +323,28 @@ class HeapWalk {
     v8::Local<v8::Value> value = isolate_->GetHeapProfiler()->FindObjectById(closure->GetId());
     if (value.IsEmpty() || !value->IsFunction()) return "";
     return Utf8(isolate_, value.As<v8::Function>()->GetScriptOrigin().ResourceName());
+  }
+
+  // The JS path of the key that a WeakMap table's edge `name` ("N / part of key (K @ID) ->
+  // value (V @ID) pair in WeakMap (table @ID)") names; empty when it has none.
+  std::string WeakMapKeyPath(const std::string& name) {
+    size_t start = name.find("part of key (");
+    size_t end = name.find(") -> value (");
+    if (start == std::string::npos || end == std::string::npos || end <= start) return "";
+    size_t at = name.rfind(" @", end);
+    uint64_t id = 0;
+    if (at == std::string::npos || at < start ||
+        !absl::SimpleAtoi(name.substr(at + 2, end - at - 2), &id)) {
+      return "";
+    }
+    for (int i = 0; i < static_cast<int>(nodes_.size()); ++i) {
+      if (nodes_[i]->GetId() != id) continue;
+      int first = i;
+      while (visits_[first].parent >= 0) first = visits_[first].parent;
+      if (roots_[visits_[first].root].label.empty()) return "";
+      return PathTo(i);
+    }
+    return "";
   }
 
   // The path from the object's root, as JS would reach it.
@@ -369,6 +426,12 @@ class HeapWalk {
                                name == "context" || name == "previous" || name == "global" ||
                                name == "native_context" || name == "extension" ||
                                from->GetType() == Node::kHidden || from->GetType() == Node::kArray;
+            if (inside == " (an entry of the WeakMap)" && from->GetType() == Node::kArray) {
+              // The table's edge to a value names its key: "... part of key (K @ID) -> value".
+              if (std::string key = WeakMapKeyPath(name); !key.empty()) {
+                inside = absl::StrCat(", the value for key ", key);
+              }
+            }
             if (!transparent && inside.empty()) {
               std::string owner = NodeName(from);
               if (owner == "Map" || owner == "Set" || owner == "WeakMap") {
@@ -404,6 +467,7 @@ class HeapWalk {
   // With the kind to print, or empty for KindOf's.
   std::vector<std::pair<int, std::string>> unserializable_;
   std::vector<int> unformatted_stacks_;
+  absl::flat_hash_map<const Node*, std::string> placeholders_;
 };
 
 // The node of a module's SourceTextModule. v8::Module is not a v8::Value, but the heap
@@ -450,6 +514,9 @@ absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> 
   HeapWalk walk(isolate, context);
   const Node* global_proxy = snapshot->GetNodeById(profiler->GetObjectId(context->Global()));
   walk.SetGlobalProxy(global_proxy);
+  for (const auto& [value, name] : BuildTimeGlobals::Placeholders(isolate)) {
+    walk.AddPlaceholder(snapshot->GetNodeById(profiler->GetObjectId(value)), name);
+  }
   walk.AddRoot(global_proxy, "globalThis", "globalThis", "", /*is_value=*/true);
   for (const auto& [name, lazy] : modules.Names()) {
     if (lazy) continue;

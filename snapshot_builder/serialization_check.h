@@ -33,6 +33,8 @@
 
 namespace v8snap {
 
+// A build-time placeholder (BuildTimeGlobals::Placeholders: SharedArrayBuffer, Atomics,
+// WebAssembly) reachable by a JS path is refused too, named by that path.
 absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> context,
                                    const ModuleMap& modules, Sidecar& sidecar);
 
