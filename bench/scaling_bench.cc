@@ -7,8 +7,8 @@
 #include "bench/bench_support.h"
 #include "format/snapshot_files.h"
 #include "google/protobuf/arena.h"
-#include "runtime/layout_diff.h"
-#include "runtime/load_check.h"
+#include "check/layout_diff.h"
+#include "check/load_check.h"
 #include "runtime/v8_process.h"
 
 namespace v8snap::bench {

@@ -8,8 +8,8 @@
 #include "fuzz/fuzz_target.h"
 #include "runtime/extension.h"
 #include "runtime/js_runtime.h"
-#include "runtime/load_check.h"
-#include "runtime/snapshot_layout.h"
+#include "check/load_check.h"
+#include "check/snapshot_layout.h"
 #include "runtime/v8_process.h"
 #include "runtime/verified_snapshot_pair.h"
 

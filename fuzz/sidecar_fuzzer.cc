@@ -3,8 +3,8 @@
 // payload (so the layout check sees arbitrary parsed sidecars too).
 #include "format/snapshot_files.h"
 #include "fuzz/fuzz_target.h"
-#include "runtime/layout_diff.h"
-#include "runtime/load_check.h"
+#include "check/layout_diff.h"
+#include "check/load_check.h"
 
 namespace {
 

@@ -18,7 +18,7 @@
 #include "runtime/execution_limits.h"
 #include "runtime/js_error.h"
 #include "runtime/module_map.h"
-#include "runtime/snapshot_layout.h"
+#include "check/snapshot_layout.h"
 #include "v8-context.h"
 
 namespace v8snap {

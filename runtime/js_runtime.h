@@ -18,7 +18,7 @@
 // library on top of the default runtime); they run from the blob alone unless
 // config.exact_extensions asks the snapshot to hold exactly the manifest's extensions. When
 // config.manifest was read with its sources (LoadManifestOrError), their digests are compared with
-// the sidecar's first: a stale snapshot is refused (runtime/content_check.h).
+// the sidecar's first: a stale snapshot is refused (check/content_check.h).
 //
 // Every way in checks the blob against its sidecar (FromSnapshot and FromSnapshotPair hash it;
 // FromVerifiedSnapshot takes a pair that was hashed when it was made) and the sidecar's layout
@@ -43,7 +43,7 @@
 #include "runtime/module_map.h"
 #include "runtime/permissions.h"
 #include "runtime/shared_read_only_heap.h"
-#include "runtime/snapshot_layout.h"
+#include "check/snapshot_layout.h"
 #include "runtime/verified_snapshot_pair.h"
 #include "v8-array-buffer.h"
 #include "v8-context.h"

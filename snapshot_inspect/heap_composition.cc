@@ -13,7 +13,7 @@
 #include "format/v8_blob_header.h"
 #include "runtime/script_line_ends.h"
 #include "runtime/shared_read_only_heap.h"
-#include "runtime/v8_internal_references.h"
+#include "check/v8_internal_references.h"
 #include "runtime/v8_process.h"
 #include "snapshot_inspect/blob_file.h"
 #include "snapshot_inspect/heap_breakdown.h"

@@ -1,6 +1,6 @@
 // What changed between two snapshots, classified by what it means for the runtime that loads
 // them: breaking (the runtime must change in lockstep) or compatible. Works on sidecars and blob
-// headers only; layout differences come from runtime/layout_diff.h DiffLayouts, never from here.
+// headers only; layout differences come from check/layout_diff.h DiffLayouts, never from here.
 //
 // Usage:
 //   SnapshotSide a{"a.bin", pair_a.sidecar, header_a}, b{...};
@@ -15,7 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "format/sidecar.pb.h"
 #include "format/v8_blob_header.h"
-#include "runtime/layout_diff.h"
+#include "check/layout_diff.h"
 #include "snapshot_inspect/inspect_report.pb.h"
 
 namespace v8snap::inspect {

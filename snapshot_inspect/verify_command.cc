@@ -1,5 +1,5 @@
 // `snapshot_inspect verify`: integrity of a snapshot pair and, with --manifest, the runtime's own
-// load check (runtime/load_check.h) against the layout that manifest gives, all without V8.
+// load check (check/load_check.h) against the layout that manifest gives, all without V8.
 #include <algorithm>
 #include <cstdio>
 
@@ -11,12 +11,12 @@
 #include "format/manifest_loader.h"
 #include "format/snapshot_files.h"
 #include "format/v8_blob_header.h"
-#include "runtime/content_check.h"
+#include "check/content_check.h"
 #include "runtime/extension.h"
-#include "runtime/layered_extensions.h"
-#include "runtime/layout_diff.h"
-#include "runtime/load_check.h"
-#include "runtime/snapshot_layout.h"
+#include "check/layered_extensions.h"
+#include "check/layout_diff.h"
+#include "check/load_check.h"
+#include "check/snapshot_layout.h"
 #include "runtime/v8_process.h"
 #include "snapshot_inspect/commands.h"
 #include "snapshot_inspect/human_size.h"

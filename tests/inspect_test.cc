@@ -152,7 +152,7 @@ TEST_F(InspectTest, InfoJsonParsesAndSectionsCoverTheBlob) {
   EXPECT_THAT(extensions, ElementsAre("core", "console", "greeting"));
   ASSERT_GE(report.ops_size(), 2);
   EXPECT_EQ(report.ops(0).name(), "op_print");
-  // One per op, then V8's two module namespace accessors (runtime/v8_internal_references.h).
+  // One per op, then V8's two module namespace accessors (check/v8_internal_references.h).
   EXPECT_EQ(report.external_references_size(), report.ops_size() + 2);
   EXPECT_FALSE(report.has_size_report());
 }

@@ -96,7 +96,7 @@ TEST_F(ModulesTest, LazyModuleImportedByAnEagerOneIsEvaluatedOnceWhileBuilding) 
 
 // `import * as ns` and `export * as ns from` in extension modules: V8 10.2's table lacks the
 // namespace entry accessors (the builder aborted with "Unknown external reference"); the layout
-// supplies them (runtime/v8_internal_references.h).
+// supplies them (check/v8_internal_references.h).
 TEST_F(ModulesTest, ModuleNamespaceObjectsAreSnapshotted) {
   const char* script =
       "import { shapes, reexported } from 'ext:ns/namespaces.js';\n"

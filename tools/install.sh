@@ -11,7 +11,7 @@
 #   PREFIX/lib/pkgconfig/            v8snap.pc, v8snap-builder.pc, v8snap-inspect.pc,
 #                                    v8snap-extensions.pc
 #   PREFIX/lib/cmake/v8snap/         v8snapConfig.cmake, v8snapConfigVersion.cmake
-#   PREFIX/include/v8snap/           format/ runtime/ snapshot_builder/ snapshot_inspect/ cli/
+#   PREFIX/include/v8snap/           format/ check/ runtime/ snapshot_builder/ snapshot_inspect/ cli/
 #                                    headers, v8/
 #   PREFIX/share/v8snap/             default.bin (+ sidecar), manifests/, extensions/*.js
 #   PREFIX/share/v8snap/gn/          v8_snapshot.gni + run_tool.py, embedded_manifest.gni +
@@ -122,7 +122,7 @@ put 644 "$v8_root/lib/x86_64-linux-gnu/libnode.so.108" "$lib/libnode.so.108"
 
 # Headers keep their repository paths, so installed code includes "runtime/js_runtime.h"
 # exactly as code in this tree does; the generated protobuf headers join format/.
-(cd "$root" && find format runtime snapshot_builder snapshot_inspect cli -name '*.h' -print0) |
+(cd "$root" && find format check runtime snapshot_builder snapshot_inspect cli -name '*.h' -print0) |
   while IFS= read -r -d '' h; do put 644 "$root/$h" "$inc/$h"; done
 for h in "$out"/gen/format/*.pb.h; do put 644 "$h" "$inc/format/$(basename "$h")"; done
 for h in "$out"/gen/snapshot_inspect/*.pb.h; do

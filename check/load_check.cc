@@ -1,6 +1,6 @@
 // Load-time check: V8 version first (V8 aborts on a foreign blob), then the V8 flags the blob
 // was built with, then the layout diff.
-#include "runtime/load_check.h"
+#include "check/load_check.h"
 
 #include <algorithm>
 
@@ -11,8 +11,8 @@
 #include "absl/strings/str_join.h"
 #include "format/snapshot_files.h"
 #include "format/v8_blob_header.h"
-#include "runtime/layout_diff.h"
-#include "runtime/snapshot_layout.h"
+#include "check/layout_diff.h"
+#include "check/snapshot_layout.h"
 
 namespace v8snap {
 namespace {

@@ -1,5 +1,5 @@
 // Unit tests for DiffLayouts: each kind of change, as a table.
-#include "runtime/layout_diff.h"
+#include "check/layout_diff.h"
 
 #include "gtest/gtest.h"
 

@@ -1,7 +1,9 @@
 // Looks up V8's module namespace accessors in the linked libnode (see the header for why).
-#include "runtime/v8_internal_references.h"
+#include "check/v8_internal_references.h"
 
 #include <dlfcn.h>
+
+#include "v8-initialization.h"
 
 namespace v8snap {
 
@@ -21,6 +23,10 @@ const std::vector<V8InternalReference>& V8InternalReferences() {
          "_ZN2v88internal9Accessors26ModuleNamespaceEntrySetterENS_5LocalINS_4NameEEENS2_INS_"
          "5ValueEEERKNS_20PropertyCallbackInfoINS_7BooleanEEE"},
     };
+    // dlsym(RTLD_DEFAULT) searches the libraries already loaded. This call is a real reference
+    // to libnode, so every program that computes a layout loads it (the linker's --as-needed
+    // would drop it from one that calls nothing else of V8, such as check_unittests).
+    v8::V8::GetVersion();
     auto* found = new std::vector<V8InternalReference>();
     for (const auto& [name, symbol] : wanted) {
       if (void* address = dlsym(RTLD_DEFAULT, symbol)) {

@@ -1,9 +1,9 @@
 // Layout computation: extension order, then declaration order, gives op ids and reference indexes.
-#include "runtime/snapshot_layout.h"
+#include "check/snapshot_layout.h"
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "runtime/v8_internal_references.h"
+#include "check/v8_internal_references.h"
 
 namespace v8snap {
 

@@ -1,5 +1,5 @@
 // Unit tests for ComputeLayout: ids, reference names, and the ambiguity checks.
-#include "runtime/snapshot_layout.h"
+#include "check/snapshot_layout.h"
 
 #include "gtest/gtest.h"
 

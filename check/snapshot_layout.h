@@ -1,8 +1,8 @@
 // THE function that turns an ordered extension list into a snapshot layout: op ids and the
 // external-reference table with stable names. The builder writes its result into the sidecar;
 // the runtime computes it again from its own configuration and diffs the two before V8 runs.
-#ifndef V8SNAP_RUNTIME_SNAPSHOT_LAYOUT_H_
-#define V8SNAP_RUNTIME_SNAPSHOT_LAYOUT_H_
+#ifndef V8SNAP_CHECK_SNAPSHOT_LAYOUT_H_
+#define V8SNAP_CHECK_SNAPSHOT_LAYOUT_H_
 
 #include <cstdint>
 #include <string>
@@ -32,4 +32,4 @@ absl::StatusOr<RuntimeLayout> ComputeLayout(const std::vector<std::string>& exte
 
 }  // namespace v8snap
 
-#endif  // V8SNAP_RUNTIME_SNAPSHOT_LAYOUT_H_
+#endif  // V8SNAP_CHECK_SNAPSHOT_LAYOUT_H_

@@ -1,7 +1,7 @@
 // THE function that compares two snapshot layouts. The runtime's load-time check, snapshot_inspect
 // verify and snapshot_inspect diff all call it, so they can never disagree. No V8 here.
-#ifndef V8SNAP_RUNTIME_LAYOUT_DIFF_H_
-#define V8SNAP_RUNTIME_LAYOUT_DIFF_H_
+#ifndef V8SNAP_CHECK_LAYOUT_DIFF_H_
+#define V8SNAP_CHECK_LAYOUT_DIFF_H_
 
 #include <string>
 #include <vector>
@@ -51,4 +51,4 @@ const char* LayoutChangeKindName(LayoutChange::Kind kind);
 
 }  // namespace v8snap
 
-#endif  // V8SNAP_RUNTIME_LAYOUT_DIFF_H_
+#endif  // V8SNAP_CHECK_LAYOUT_DIFF_H_

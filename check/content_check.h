@@ -8,8 +8,8 @@
 //   input.sidecar = &sidecar;  input.manifest = &manifest;  // LoadManifestOrError(..., options)
 //   input.blob_path = "app.bin";  input.manifest_label = "app.textproto";
 //   RETURN_IF_ERROR(CheckSourcesMatchSnapshot(input));
-#ifndef V8SNAP_RUNTIME_CONTENT_CHECK_H_
-#define V8SNAP_RUNTIME_CONTENT_CHECK_H_
+#ifndef V8SNAP_CHECK_CONTENT_CHECK_H_
+#define V8SNAP_CHECK_CONTENT_CHECK_H_
 
 #include <string>
 #include <vector>
@@ -55,4 +55,4 @@ absl::Status CheckSourcesMatchSnapshot(const ContentCheckInput& input);
 
 }  // namespace v8snap
 
-#endif  // V8SNAP_RUNTIME_CONTENT_CHECK_H_
+#endif  // V8SNAP_CHECK_CONTENT_CHECK_H_

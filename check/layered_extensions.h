@@ -8,8 +8,8 @@
 //       SelectExtensionsForSnapshot(sidecar, manifest_names, registry, /*exact=*/false);
 //   ASSIGN_OR_RETURN(RuntimeLayout layout, ComputeLayout(selection.names, registry));
 //   ... CheckSnapshotLoadable(...) with that layout, as for any other ...
-#ifndef V8SNAP_RUNTIME_LAYERED_EXTENSIONS_H_
-#define V8SNAP_RUNTIME_LAYERED_EXTENSIONS_H_
+#ifndef V8SNAP_CHECK_LAYERED_EXTENSIONS_H_
+#define V8SNAP_CHECK_LAYERED_EXTENSIONS_H_
 
 #include <string>
 #include <vector>
@@ -38,4 +38,4 @@ ExtensionSelection SelectExtensionsForSnapshot(const Sidecar& sidecar,
 
 }  // namespace v8snap
 
-#endif  // V8SNAP_RUNTIME_LAYERED_EXTENSIONS_H_
+#endif  // V8SNAP_CHECK_LAYERED_EXTENSIONS_H_

@@ -1,5 +1,5 @@
 // RelinkLayout: only the order may differ; everything else is refused naming the culprit.
-#include "runtime/relink.h"
+#include "check/relink.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -1,8 +1,8 @@
 // The load-time check: may a runtime whose layout is `runtime_layout` load this snapshot? Runs
 // on the sidecar alone (the blob's hash was verified when the pair was read), before V8 sees a
 // byte. No V8 calls here, so snapshot_inspect verify gives the same answer without an isolate.
-#ifndef V8SNAP_RUNTIME_LOAD_CHECK_H_
-#define V8SNAP_RUNTIME_LOAD_CHECK_H_
+#ifndef V8SNAP_CHECK_LOAD_CHECK_H_
+#define V8SNAP_CHECK_LOAD_CHECK_H_
 
 #include <string>
 
@@ -50,4 +50,4 @@ absl::Status CheckSnapshotLoadable(const LoadCheckInput& input);
 
 }  // namespace v8snap
 
-#endif  // V8SNAP_RUNTIME_LOAD_CHECK_H_
+#endif  // V8SNAP_CHECK_LOAD_CHECK_H_

@@ -1,5 +1,5 @@
 // The content check: a manifest's source digests against the sidecar's.
-#include "runtime/content_check.h"
+#include "check/content_check.h"
 
 #include <map>
 

@@ -3,12 +3,12 @@
 // external-reference table in the SNAPSHOT's order, looking every reference up by its stable
 // name. Only the order may differ: every extension, op and reference must exist on both sides
 // with the same signature, or relinking fails naming the first culprit.
-#ifndef V8SNAP_RUNTIME_RELINK_H_
-#define V8SNAP_RUNTIME_RELINK_H_
+#ifndef V8SNAP_CHECK_RELINK_H_
+#define V8SNAP_CHECK_RELINK_H_
 
 #include "absl/status/statusor.h"
 #include "format/sidecar.pb.h"
-#include "runtime/snapshot_layout.h"
+#include "check/snapshot_layout.h"
 
 namespace v8snap {
 
@@ -21,4 +21,4 @@ absl::StatusOr<RuntimeLayout> RelinkLayout(const Layout& snapshot, const Runtime
 
 }  // namespace v8snap
 
-#endif  // V8SNAP_RUNTIME_RELINK_H_
+#endif  // V8SNAP_CHECK_RELINK_H_

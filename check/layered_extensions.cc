@@ -1,5 +1,5 @@
 // Layered snapshots: a snapshot's JS-only extensions on top of the runtime's manifest.
-#include "runtime/layered_extensions.h"
+#include "check/layered_extensions.h"
 
 #include <set>
 

@@ -7,8 +7,8 @@
 // external reference"). ComputeLayout appends them to every layout after the ops; the
 // serializer then encodes them as embedder references, and the runtime's table, computed the
 // same way in its own process, supplies the addresses back.
-#ifndef V8SNAP_RUNTIME_V8_INTERNAL_REFERENCES_H_
-#define V8SNAP_RUNTIME_V8_INTERNAL_REFERENCES_H_
+#ifndef V8SNAP_CHECK_V8_INTERNAL_REFERENCES_H_
+#define V8SNAP_CHECK_V8_INTERNAL_REFERENCES_H_
 
 #include <cstdint>
 #include <string>
@@ -28,4 +28,4 @@ const std::vector<V8InternalReference>& V8InternalReferences();
 
 }  // namespace v8snap
 
-#endif  // V8SNAP_RUNTIME_V8_INTERNAL_REFERENCES_H_
+#endif  // V8SNAP_CHECK_V8_INTERNAL_REFERENCES_H_

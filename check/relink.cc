@@ -1,10 +1,10 @@
 // Relinking: the layout diff decides what may differ (only positions), then names map the
 // snapshot's reference indexes to this binary's addresses.
-#include "runtime/relink.h"
+#include "check/relink.h"
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
-#include "runtime/layout_diff.h"
+#include "check/layout_diff.h"
 
 namespace v8snap {
 namespace {

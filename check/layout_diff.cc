@@ -1,5 +1,5 @@
 // Layout diffing: extensions by order, ops by name, external references by index.
-#include "runtime/layout_diff.h"
+#include "check/layout_diff.h"
 
 #include <algorithm>
 
