@@ -153,7 +153,7 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> JsRuntime::FromVerifiedSnapshot(
   RETURN_IF_ERROR(runtime->CreateIsolate(&runtime->startup_data_, need, config));
   RETURN_IF_ERROR(runtime->AdoptSnapshotModules(snapshot.sidecar()));
   RETURN_IF_ERROR(AfterSnapshotLoad(runtime->isolate_, runtime->context_, snapshot.sidecar(),
-                                    SourcePathMapper(config.manifest.extensions)));
+                                    config.manifest.extensions));
   return runtime;
 }
 

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "format/status_macros.h"
+#include "runtime/bootstrap.h"
 #include "v8-container.h"
 #include "v8-exception.h"
 #include "v8-function.h"
@@ -132,8 +133,10 @@ absl::Status RunSnapshotCallbacks(v8::Isolate* isolate, v8::Local<v8::Context> c
 }
 
 absl::Status AfterSnapshotLoad(v8::Isolate* isolate, const v8::Global<v8::Context>& context_handle,
-                               const Sidecar& sidecar, const ScriptNameMapper& mapper) {
+                               const Sidecar& sidecar,
+                               const std::vector<LoadedExtension>& extensions) {
   if (!sidecar.has_build_state_data_index()) return absl::OkStatus();
+  const ScriptNameMapper mapper = SourcePathMapper(extensions);
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope scope(isolate);
   v8::Local<v8::Context> context = context_handle.Get(isolate);

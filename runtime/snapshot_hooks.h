@@ -9,7 +9,10 @@
 #ifndef V8SNAP_RUNTIME_SNAPSHOT_HOOKS_H_
 #define V8SNAP_RUNTIME_SNAPSHOT_HOOKS_H_
 
+#include <vector>
+
 #include "absl/status/status.h"
+#include "format/manifest_loader.h"
 #include "format/sidecar.pb.h"
 #include "runtime/js_error.h"
 #include "v8-context.h"
@@ -34,9 +37,12 @@ absl::Status RunSnapshotCallbacks(v8::Isolate* isolate, v8::Local<v8::Context> c
 // Right after `context` was deserialized from a blob described by `sidecar`: takes the state
 // out of the snapshot data, redoes the build's changes to V8's late built-ins
 // (Error.stackTraceLimit, ...), then runs the onDeserialize callbacks. A blob whose sidecar
-// names no state had nothing for a load to do. Errors as RunSnapshotCallbacks.
+// names no state had nothing for a load to do, and costs nothing more: `extensions` (the
+// runtime's manifest, which names the callbacks' sources in errors) is read only when there is
+// state. Errors as RunSnapshotCallbacks.
 absl::Status AfterSnapshotLoad(v8::Isolate* isolate, const v8::Global<v8::Context>& context,
-                               const Sidecar& sidecar, const ScriptNameMapper& mapper);
+                               const Sidecar& sidecar,
+                               const std::vector<LoadedExtension>& extensions);
 
 }  // namespace v8snap
 
