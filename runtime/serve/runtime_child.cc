@@ -43,24 +43,38 @@ void SendReply(int conn, const char* tag, int32_t value) {
   (void)send(conn, &reply, sizeof(reply), MSG_NOSIGNAL);
 }
 
-// The client's connection, from the server; -1 when the server went away first.
-int ReceiveConnection() {
-  char kind = 0;
-  char control[CMSG_SPACE(sizeof(int))] = {};
-  iovec iov{&kind, 1};
+// Receives `size` bytes into `data` and at most `max_fds` (up to 3) descriptors sent with them
+// (SCM_RIGHTS, made close-on-exec), retrying on EINTR. Returns what recvmsg returns; `fd_count`
+// says how many descriptors arrived, into `fds`.
+ssize_t ReceiveWithFds(int socket, void* data, size_t size, int flags, int* fds, size_t max_fds,
+                       size_t& fd_count) {
+  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
+  iovec iov{data, size};
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
   msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
+  msg.msg_controllen = CMSG_SPACE(max_fds * sizeof(int));
   ssize_t got;
   do {
-    got = recvmsg(Options().control_fd, &msg, MSG_CMSG_CLOEXEC);
+    got = recvmsg(socket, &msg, MSG_CMSG_CLOEXEC | flags);
   } while (got < 0 && errno == EINTR);
-  cmsghdr* cmsg = got == 1 ? CMSG_FIRSTHDR(&msg) : nullptr;
-  if (kind != kServerCommand || cmsg == nullptr || cmsg->cmsg_type != SCM_RIGHTS) return -1;
-  int fd;
-  std::memcpy(&fd, CMSG_DATA(cmsg), sizeof(fd));
+  fd_count = 0;
+  cmsghdr* cmsg = got > 0 ? CMSG_FIRSTHDR(&msg) : nullptr;
+  if (cmsg != nullptr && cmsg->cmsg_level == SOL_SOCKET && cmsg->cmsg_type == SCM_RIGHTS) {
+    fd_count = (cmsg->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+    std::memcpy(fds, CMSG_DATA(cmsg), fd_count * sizeof(int));
+  }
+  return got;
+}
+
+// The client's connection, from the server; -1 when the server went away first.
+int ReceiveConnection() {
+  char kind = 0;
+  int fd = -1;
+  size_t fds = 0;
+  ssize_t got = ReceiveWithFds(Options().control_fd, &kind, 1, 0, &fd, 1, fds);
+  if (got != 1 || kind != kServerCommand || fds != 1) return -1;
   return fd;
 }
 
@@ -87,23 +101,10 @@ struct Command {
 // The client's command; false when the client went away or sent something else.
 bool ReceiveCommand(int conn, Command& command) {
   ServeCommandHeader header{};
-  char control[CMSG_SPACE(3 * sizeof(int))] = {};
-  iovec iov{&header, sizeof(header)};
-  msghdr msg{};
-  msg.msg_iov = &iov;
-  msg.msg_iovlen = 1;
-  msg.msg_control = control;
-  msg.msg_controllen = sizeof(control);
-  ssize_t got;
-  do {
-    got = recvmsg(conn, &msg, MSG_CMSG_CLOEXEC | MSG_WAITALL);
-  } while (got < 0 && errno == EINTR);
-  cmsghdr* cmsg = CMSG_FIRSTHDR(&msg);
-  if (got != sizeof(header) || cmsg == nullptr || cmsg->cmsg_type != SCM_RIGHTS ||
-      cmsg->cmsg_len != CMSG_LEN(3 * sizeof(int))) {
-    return false;
-  }
-  std::memcpy(command.stdio, CMSG_DATA(cmsg), sizeof(command.stdio));
+  size_t fds = 0;
+  ssize_t got =
+      ReceiveWithFds(conn, &header, sizeof(header), MSG_WAITALL, command.stdio, 3, fds);
+  if (got != static_cast<ssize_t>(sizeof(header)) || fds != 3) return false;
   if (std::memcmp(header.magic, V8SNAP_SERVE_COMMAND_MAGIC, 4) != 0 ||
       header.payload_bytes > V8SNAP_SERVE_MAX_PAYLOAD) {
     return false;
