@@ -27,13 +27,6 @@
 namespace v8snap::testing {
 namespace {
 
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::string Trim(const std::string& s) {
   size_t b = s.find_first_not_of(" \t\r");
   if (b == std::string::npos) return "";
@@ -110,7 +103,7 @@ Row ParseRow(const std::string& path, const std::string& name) {
   Row row;
   row.name = name;
   row.path = path;
-  std::string text = Slurp(path);
+  std::string text = ReadWholeFile(path);
   std::istringstream in(text);
   std::string line;
   std::string section;  // empty: headers
@@ -220,11 +213,11 @@ class CorpusTest : public ::testing::TestWithParam<std::string> {
   void SetUp() override {
     row_ = ParseRow(CorpusDir() + "/" + GetParam() + ".row", GetParam());
     // The default runtime's sources, copied so its manifest's ../extensions/ paths hold.
-    std::string defaults = Slurp(SourcePath("manifests/default.textproto"));
+    std::string defaults = ReadWholeFile(SourcePath("manifests/default.textproto"));
     for (size_t at = 0; (at = defaults.find("\"../extensions/", at)) != std::string::npos;) {
       size_t end = defaults.find('"', at + 1);
       std::string rel = defaults.substr(at + 4, end - at - 4);  // extensions/...
-      tmp_.Write(rel, Slurp(SourcePath(rel)));
+      tmp_.Write(rel, ReadWholeFile(SourcePath(rel)));
       at = end;
     }
     manifest_ = tmp_.Write("manifests/m.textproto",
@@ -386,11 +379,11 @@ TEST_P(CorpusTest, Row) {
   }
 
   if (row_.Header("check").find("reproducible") != std::string::npos) {
-    std::string first_blob = Slurp(blob_);
-    std::string first_sidecar = Slurp(blob_ + ".sidecar.pb");
+    std::string first_blob = ReadWholeFile(blob_);
+    std::string first_sidecar = ReadWholeFile(blob_ + ".sidecar.pb");
     ToolResult again = Build();
-    if (again.exit_code != 0 || Slurp(blob_) != first_blob ||
-        Slurp(blob_ + ".sidecar.pb") != first_sidecar) {
+    if (again.exit_code != 0 || ReadWholeFile(blob_) != first_blob ||
+        ReadWholeFile(blob_ + ".sidecar.pb") != first_sidecar) {
       Record(Outcome::kWrong, "two builds of the same manifest differ");
       ADD_FAILURE() << "two builds differ (second exit " << again.exit_code << ")\n" << again.err;
       return;

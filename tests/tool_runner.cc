@@ -11,16 +11,6 @@
 #include <sstream>
 
 namespace v8snap::testing {
-namespace {
-
-std::string Slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-}  // namespace
 
 std::string ToolPath(const std::string& tool) { return std::string(V8SNAP_BIN_DIR) + "/" + tool; }
 
@@ -54,8 +44,8 @@ ToolResult RunTool(const std::string& tool, const std::vector<std::string>& args
   waitpid(pid, &status, 0);
   ToolResult result;
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  result.out = Slurp(out_path);
-  result.err = Slurp(err_path);
+  result.out = ReadWholeFile(out_path);
+  result.err = ReadWholeFile(err_path);
   return result;
 }
 
@@ -92,6 +82,15 @@ std::string TempDir::Write(const std::string& name, const std::string& contents)
   return full;
 }
 
-std::string TempDir::Read(const std::string& name) const { return Slurp(path_ + "/" + name); }
+std::string TempDir::Read(const std::string& name) const {
+  return ReadWholeFile(path_ + "/" + name);
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 }  // namespace v8snap::testing

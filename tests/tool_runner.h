@@ -20,6 +20,9 @@ ToolResult RunTool(const std::string& tool, const std::vector<std::string>& args
 // Starts a tool without waiting (stdout/stderr to /dev/null); returns its pid.
 int SpawnTool(const std::string& tool, const std::vector<std::string>& args);
 
+// The contents of the file at `path`, or "" when it cannot be read.
+std::string ReadWholeFile(const std::string& path);
+
 // Absolute path of a built tool, and of a file in the source tree ("manifests/default.textproto").
 std::string ToolPath(const std::string& tool);
 std::string SourcePath(const std::string& relative);
