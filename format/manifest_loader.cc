@@ -9,6 +9,7 @@
 #include <set>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -213,6 +214,16 @@ std::optional<std::string> ClosestName(absl::string_view name,
 
 std::string Quoted(absl::string_view s) { return absl::StrCat("'", s, "'"); }
 
+// As the manifest spells a string: double-quoted, with '"' and '\\' escaped.
+std::string ManifestQuoted(absl::string_view s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
 // FindSourceEncodingProblem's finding before the fix is written: what is wrong and the
 // encoding to convert from.
 struct EncodingProblem {
@@ -353,6 +364,7 @@ class ManifestChecker {
     CheckDependencies(parsed.manifest);
     CheckSources();
     CheckNativeExtensions();
+    CheckImportMap(parsed);
     return Finish(&parsed.manifest);
   }
 
@@ -404,7 +416,9 @@ class ManifestChecker {
         allowed.push_back(descriptor->field(i)->name());
       }
       std::string scope = descriptor == Extension::descriptor() ? "an `extension { ... }` block"
-                                                                : "the top level of a manifest";
+                          : descriptor == ImportMapEntry::descriptor()
+                              ? "an `import_map { ... }` entry"
+                              : "the top level of a manifest";
       std::string fix =
           absl::StrCat(scope, " allows only these fields: ", absl::StrJoin(allowed, ", "));
       if (auto closest = ClosestName(field, allowed)) {
@@ -780,6 +794,255 @@ class ManifestChecker {
                        "registers no ops under that name"),
           std::move(fix));
     }
+  }
+
+  // The import map as the runtime reads it (runtime/module_map.cc ResolveName, the CommonJS
+  // registry of runtime/commonjs.cc): a specifier that is not "ext:..." and not relative is
+  // looked up by its exact text, and the name it maps to is used as it is, never looked up
+  // again. So `from` must be a bare name (anything else is resolved before, or instead of, the
+  // map, or never matches) and `to` the "ext:<extension>/<file name>" of a module or CJS source.
+  void CheckImportMap(const ParsedText& parsed) {
+    const Manifest& manifest = parsed.manifest;
+    if (manifest.import_map_size() == 0) return;
+    const FieldDescriptor* entry_field = ManifestField("import_map");
+    const Descriptor* entry_type = ImportMapEntry::descriptor();
+
+    // What a `to` may name, and what it may be mistaken for.
+    std::map<std::string, const LoadedSource*> importable;  // specifier -> esm/lazy_esm/cjs
+    std::map<std::string, const LoadedSource*> classic;     // "ext:e/f" -> classic script
+    std::map<std::string, const LoadedSource*> by_path;     // their paths as written
+    std::map<std::string, const Entry*> extension_by_name;
+    std::vector<std::string> importable_names;
+    for (const Entry& e : extensions_) {
+      extension_by_name.emplace(e.loaded.name, &e);
+      for (const LoadedSource& source : e.loaded.sources) {
+        if (source.path.empty()) continue;
+        if (source.kind == SourceRecord::CLASSIC) {
+          classic.emplace(absl::StrCat("ext:", e.loaded.name, "/", BaseName(source.path)), &source);
+          continue;
+        }
+        by_path.emplace(source.path, &source);
+        if (importable.emplace(source.specifier, &source).second) {
+          importable_names.push_back(source.specifier);
+        }
+      }
+    }
+    // "extension 'x' offers: 'ext:x/a.js', ..." for the fix of a `to` that meant extension x.
+    auto offers = [&](const std::string& name, const Entry& e, const std::string& everything) {
+      std::vector<std::string> own;
+      for (const LoadedSource& s : e.loaded.sources) {
+        if (s.kind != SourceRecord::CLASSIC && !s.path.empty()) own.push_back(s.specifier);
+      }
+      return own.empty() ? absl::StrCat("extension ", Quoted(name), " has no importable source; ",
+                                        everything)
+                         : absl::StrCat("extension ", Quoted(name), " offers: ", QuotedList(own));
+    };
+    auto extension_of = [&](const LoadedSource* source) -> std::string {
+      for (const Entry& e : extensions_) {
+        for (const LoadedSource& s : e.loaded.sources) {
+          if (&s == source) return e.loaded.name;
+        }
+      }
+      return "";
+    };
+
+    struct Seen {
+      std::string to;
+      int line;
+    };
+    std::map<std::string, Seen> first_from;
+    std::map<std::string, std::string> from_to;  // for a `to` that names another entry's `from`
+    for (const ImportMapEntry& entry : manifest.import_map()) {
+      from_to.emplace(entry.from(), entry.to());
+    }
+
+    for (int i = 0; i < manifest.import_map_size(); ++i) {
+      const ImportMapEntry& entry = manifest.import_map(i);
+      TextFormat::ParseLocationRange block = parsed.tree->GetLocationRange(entry_field, i);
+      const ManifestLocation block_where =
+          lines_.Location(path_, block.start.line, block.start.column);
+      const TextFormat::ParseInfoTree* tree = parsed.tree->GetTreeForNested(entry_field, i);
+      auto value_where = [&](absl::string_view field_name) {
+        if (tree == nullptr) return block_where;
+        TextFormat::ParseLocation at =
+            tree->GetLocation(entry_type->FindFieldByName(std::string(field_name)), -1);
+        if (at.line < 0) return block_where;
+        auto values = tokens_.StringValuesOfField(tokens_.Find(at.line, at.column));
+        return values.empty() ? lines_.Location(path_, at.line, at.column) : LocationOf(*values[0]);
+      };
+      const std::string shown = absl::StrCat("import_map { from: ", ManifestQuoted(entry.from()),
+                                             " to: ", ManifestQuoted(entry.to()), " }");
+      const ManifestLocation from_where = value_where("from");
+      const ManifestLocation to_where = value_where("to");
+      // A misspelled `from` or `to` is reported as an unknown field; the missing value it
+      // leaves is not reported again.
+      const std::pair<int, int> begin{block.start.line, block.start.column};
+      const std::pair<int, int> end{block.end.line, block.end.column};
+      const bool misspelled =
+          std::any_of(unknown_fields_.begin(), unknown_fields_.end(),
+                      [&](const std::pair<int, int>& at) { return begin <= at && at < end; });
+
+      // `from`: a bare name, given once.
+      if (entry.from().empty() && misspelled) {
+        // reported as an unknown field
+      } else if (std::optional<std::string> why = WhyNotBare(entry.from())) {
+        Add(Kind::kImportMap, from_where, absl::StrCat(shown, ": `from` ", *why),
+            BareSpecifierFix(entry.from()));
+      } else if (auto [first, inserted] =
+                     first_from.emplace(entry.from(), Seen{entry.to(), from_where.line});
+                 !inserted) {
+        Add(Kind::kImportMap, from_where,
+            absl::StrCat(shown, ": ", Quoted(entry.from()), " is mapped twice: first at line ",
+                         first->second.line, " to ", Quoted(first->second.to), ", again here"),
+            first->second.to == entry.to()
+                ? std::string("remove this entry: it repeats the one above")
+                : absl::StrCat("a bare name names one module: keep the entry whose `to` is the "
+                               "module you mean and remove the other (the runtime would use the "
+                               "first, ",
+                               Quoted(first->second.to), ")"));
+      }
+
+      // `to`: an importable source of this manifest, by its specifier.
+      const std::string& to = entry.to();
+      if (importable.count(to) || (to.empty() && misspelled)) continue;
+      std::string why;
+      std::string fix;
+      const std::string want =
+          "expected the \"ext:<extension>/<file name>\" specifier of an esm, lazy_esm or cjs "
+          "source of this manifest";
+      auto closest_fix = [&](absl::string_view name) {
+        if (auto closest = ClosestName(name, importable_names)) {
+          return absl::StrCat("did you mean ", Quoted(*closest), "? ");
+        }
+        return std::string();
+      };
+      auto list = [&]() {
+        return importable_names.empty()
+                   ? std::string(
+                         "this manifest has no esm, lazy_esm or cjs source: add the "
+                         "module to an extension first")
+                   : absl::StrCat("this manifest's importable specifiers: ",
+                                  QuotedList(importable_names));
+      };
+      absl::string_view rest = to;
+      std::string stripped = std::string(absl::StripPrefix(to, "./"));
+      if (to.empty()) {
+        why = absl::StrCat("`to` is missing or empty; ", want);
+        fix = list();
+      } else if (auto c = classic.find(to); c != classic.end()) {
+        why = absl::StrCat("`to` names ", Quoted(c->second->path),
+                           ", a classic script (js:) of extension ",
+                           Quoted(extension_of(c->second)), ", which cannot be imported");
+        fix = absl::StrCat(
+            "list the file under esm:, lazy_esm: or cjs: (whichever it is) instead "
+            "of js:, or map ",
+            Quoted(entry.from()), " to a module; ", list());
+      } else if (const LoadedSource* source = SourceAtPath(by_path, stripped)) {
+        why = absl::StrCat("`to` is the path of a source, not its specifier; ", want);
+        fix = absl::StrCat("write to: ", ManifestQuoted(source->specifier),
+                           " (a module is named \"ext:<extension>/<file name>\", without folders)");
+      } else if (auto m = from_to.find(to); m != from_to.end() && !absl::StartsWith(to, "ext:")) {
+        why = absl::StrCat(
+            "`to` is another bare name of the import map; the runtime looks a "
+            "name up once and does not follow it further");
+        fix =
+            absl::StrCat("write the specifier that entry maps to: to: ", ManifestQuoted(m->second));
+      } else if (absl::ConsumePrefix(&rest, "ext:")) {
+        size_t slash = rest.find('/');
+        std::string extension(rest.substr(0, slash));
+        auto e = extension_by_name.find(extension);
+        if (slash == absl::string_view::npos || e == extension_by_name.end()) {
+          why = absl::StrCat("`to` names no source of this manifest: no extension is named ",
+                             Quoted(extension));
+          fix = absl::StrCat(closest_fix(to), list());
+        } else {
+          std::string file(rest.substr(slash + 1));
+          why = absl::StrCat("`to` names no source of this manifest: extension ", Quoted(extension),
+                             " has no esm, lazy_esm or cjs source named ", Quoted(file));
+          if (file.find('/') != std::string::npos) {
+            std::string base = BaseName(file);
+            absl::StrAppend(&why, " (a specifier holds the file name without folders)");
+            fix = absl::StrCat("did you mean ", Quoted(absl::StrCat("ext:", extension, "/", base)),
+                               "? ");
+          } else {
+            fix = closest_fix(to);
+          }
+          absl::StrAppend(&fix, offers(extension, *e->second, list()));
+        }
+      } else if (auto e = extension_by_name.find(to); e != extension_by_name.end()) {
+        why = absl::StrCat("`to` is the name of extension ", Quoted(to),
+                           ", not a specifier of one of its sources; ", want);
+        fix = offers(to, *e->second, list());
+      } else {
+        why = absl::StrCat("`to` is not an \"ext:\" specifier; ", want);
+        fix = absl::StrCat(closest_fix(absl::StrCat("ext:", to)), list());
+      }
+      Add(Kind::kImportMap, to_where, absl::StrCat(shown, ": ", why), std::move(fix));
+    }
+  }
+
+  // The source in `by_path` (esm, lazy_esm and cjs sources by their paths as written) whose
+  // path is `path`, or ends with "/" + `path` when only one does; nullptr otherwise.
+  static const LoadedSource* SourceAtPath(const std::map<std::string, const LoadedSource*>& by_path,
+                                          const std::string& path) {
+    if (path.empty()) return nullptr;
+    auto exact = by_path.find(path);
+    if (exact != by_path.end()) return exact->second;
+    const LoadedSource* found = nullptr;
+    for (const auto& [written, source] : by_path) {
+      if (!absl::EndsWith(written, "/" + path)) continue;
+      if (found != nullptr) return nullptr;
+      found = source;
+    }
+    return found;
+  }
+
+  // Why `from` is not a bare specifier the runtime looks up in the import map, or nullopt.
+  static std::optional<std::string> WhyNotBare(const std::string& from) {
+    if (from.empty()) return "is missing or empty; expected a bare name such as \"preact\"";
+    if (from == "." || from == ".." || absl::StartsWith(from, "./") ||
+        absl::StartsWith(from, "../")) {
+      return "is a relative specifier, which resolves against the importing module, never "
+             "through the import map; expected a bare name such as \"preact\"";
+    }
+    if (absl::StartsWith(from, "/")) {
+      return "is an absolute path, which names a file, never a name in the import map; expected "
+             "a bare name such as \"preact\"";
+    }
+    if (absl::StartsWith(from, "ext:")) {
+      return "is an \"ext:\" specifier, which already names a module of the snapshot and never "
+             "goes through the import map; expected a bare name such as \"preact\"";
+    }
+    if (absl::StartsWith(from, kBuiltinSourcePrefix)) {
+      return "is a \"builtin:\" source path, not a specifier: nothing imports it by that name; "
+             "expected a bare name such as \"preact\"";
+    }
+    // A URL scheme: a letter, then letters, digits, '+', '-' or '.', then ':'.
+    size_t colon = from.find(':');
+    if (colon != std::string::npos && colon > 0 && absl::ascii_isalpha(from[0]) &&
+        std::all_of(from.begin(), from.begin() + colon, [](char c) {
+          return absl::ascii_isalnum(c) || c == '+' || c == '-' || c == '.';
+        })) {
+      return absl::StrCat("is a URL (scheme '", from.substr(0, colon + 1),
+                          "'), not a bare specifier; expected a bare name such as \"preact\"");
+    }
+    if (absl::EndsWith(from, "/")) {
+      return "ends with '/', as a prefix mapping of a browser's import map does; this import map "
+             "maps whole names only, so it would match only the specifier written exactly so";
+    }
+    return std::nullopt;
+  }
+
+  static std::string BareSpecifierFix(const std::string& from) {
+    if (absl::EndsWith(from, "/") && !from.empty()) {
+      return absl::StrCat("write one entry per name packages import, for example from: ",
+                          ManifestQuoted(absl::StrCat(from, "hooks")),
+                          " to: \"ext:<extension>/<file name>\"");
+    }
+    return "write the name packages import, as in `import { h } from \"preact\"` or "
+           "`require(\"lodash\")`: a specifier with no './', '../' or '/' in front and no "
+           "scheme (ext:, file:, https:, node:, ...); relative, absolute and ext: specifiers "
+           "resolve without the import map";
   }
 
   ManifestLoadResult Finish(const Manifest* manifest) {

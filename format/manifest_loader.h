@@ -35,6 +35,8 @@ struct ManifestProblem {
     kCycle,
     kMissingSource,
     kUnknownNativeExtension,
+    kImportMap,  // an import_map entry: a `from` that is not a bare name, twice, or a `to` naming
+                 // no importable source of the manifest
     kOther,
   };
   Kind kind = Kind::kOther;

@@ -147,6 +147,136 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<ProblemCase>& info) { return info.param.test_name; });
 // clang-format on
 
+// The import map: three extensions whose importable sources are ext:preact/a.js (esm),
+// ext:preact/b.js (cjs) and ext:app/c.js (lazy_esm); ext:core/a.js is a classic script. Each row
+// adds import_map lines from line 4 on; `import_map { from: "` puts the from string at column 20.
+#define V8SNAP_IMPORT_MAP_BASE                                      \
+  "extension { name: \"core\" js: \"a.js\" }\n"                     \
+  "extension { name: \"preact\" esm: \"lib/a.js\" cjs: \"b.js\" }\n" \
+  "extension { name: \"app\" lazy_esm: \"c.js\" }\n"
+
+// clang-format off
+INSTANTIATE_TEST_SUITE_P(
+    ImportMap, ManifestProblemTest,
+    ::testing::Values(
+        ProblemCase{"RelativeFrom",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"./a\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 4, 20,
+                    {"import_map { from: \"./a\" to: \"ext:preact/a.js\" }: `from` is a relative "
+                     "specifier", "no './', '../' or '/' in front"}},
+        ProblemCase{"ParentRelativeFrom",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"../a\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 4, 20, {"relative specifier"}},
+        ProblemCase{"AbsoluteFrom",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"/opt/a.js\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 4, 20, {"`from` is an absolute path"}},
+        ProblemCase{"UrlFrom",
+                    V8SNAP_IMPORT_MAP_BASE
+                    "import_map { from: \"https://esm.sh/preact\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 4, 20, {"`from` is a URL (scheme 'https:')"}},
+        ProblemCase{"NodeSchemeFrom",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"node:events\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 4, 20, {"`from` is a URL (scheme 'node:')"}},
+        ProblemCase{"ExtFrom",
+                    V8SNAP_IMPORT_MAP_BASE
+                    "import_map { from: \"ext:preact/a.js\" to: \"ext:preact/b.js\" }\n",
+                    Kind::kImportMap, 4, 20, {"`from` is an \"ext:\" specifier"}},
+        ProblemCase{"BuiltinFrom",
+                    V8SNAP_IMPORT_MAP_BASE
+                    "import_map { from: \"builtin:core/core.js\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 4, 20, {"`from` is a \"builtin:\" source path"}},
+        ProblemCase{"EmptyFrom",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 4, 20, {"`from` is missing or empty"}},
+        ProblemCase{"MissingFromPointsAtTheEntry",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 4, 1, {"import_map { from: \"\" to: \"ext:preact/a.js\" }"}},
+        ProblemCase{"PrefixFrom",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"preact/\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 4, 20,
+                    {"ends with '/'", "maps whole names only", "from: \"preact/hooks\""}},
+        ProblemCase{"MisspelledFromIsAnUnknownFieldOnly",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { form: \"preact\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kUnknownField, 4, 14,
+                    {"unknown field 'form' in an `import_map { ... }` entry", "did you mean 'from'?"}},
+        ProblemCase{"DuplicateFrom",
+                    V8SNAP_IMPORT_MAP_BASE
+                    "import_map { from: \"preact\" to: \"ext:preact/a.js\" }\n"
+                    "import_map { from: \"preact\" to: \"ext:preact/b.js\" }\n",
+                    Kind::kImportMap, 5, 20,
+                    {"'preact' is mapped twice: first at line 4 to 'ext:preact/a.js', again here",
+                     "the runtime would use the first"}},
+        ProblemCase{"RepeatedEntry",
+                    V8SNAP_IMPORT_MAP_BASE
+                    "import_map { from: \"preact\" to: \"ext:preact/a.js\" }\n"
+                    "import_map { from: \"preact\" to: \"ext:preact/a.js\" }\n",
+                    Kind::kImportMap, 5, 20, {"mapped twice", "it repeats the one above"}},
+        ProblemCase{"ToAClassicScript",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"preact\" to: \"ext:core/a.js\" }\n",
+                    Kind::kImportMap, 4, 33,
+                    {"`to` names 'a.js', a classic script (js:) of extension 'core', which cannot "
+                     "be imported", "esm:, lazy_esm: or cjs:"}},
+        ProblemCase{"ToASourcePath",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"preact\" to: \"./lib/a.js\" }\n",
+                    Kind::kImportMap, 4, 33,
+                    {"`to` is the path of a source, not its specifier", "write to: \"ext:preact/a.js\""}},
+        ProblemCase{"ToWithFolders",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"preact\" to: \"ext:preact/lib/a.js\" }\n",
+                    Kind::kImportMap, 4, 33,
+                    {"extension 'preact' has no esm, lazy_esm or cjs source named 'lib/a.js'",
+                     "without folders", "did you mean 'ext:preact/a.js'?",
+                     "offers: 'ext:preact/a.js', 'ext:preact/b.js'"}},
+        ProblemCase{"ToMisspelledFile",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"preact\" to: \"ext:preact/a.mjs\" }\n",
+                    Kind::kImportMap, 4, 33, {"did you mean 'ext:preact/a.js'?"}},
+        ProblemCase{"ToUnknownExtension",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"preact\" to: \"ext:preac/a.js\" }\n",
+                    Kind::kImportMap, 4, 33,
+                    {"no extension is named 'preac'", "did you mean 'ext:preact/a.js'?",
+                     "importable specifiers: 'ext:preact/a.js', 'ext:preact/b.js', 'ext:app/c.js'"}},
+        ProblemCase{"ToAnotherBareName",
+                    V8SNAP_IMPORT_MAP_BASE
+                    "import_map { from: \"p\" to: \"ext:preact/a.js\" }\n"
+                    "import_map { from: \"q\" to: \"p\" }\n",
+                    Kind::kImportMap, 5, 28,
+                    {"does not follow it further", "to: \"ext:preact/a.js\""}},
+        ProblemCase{"ToAnExtensionName",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"x\" to: \"preact\" }\n",
+                    Kind::kImportMap, 4, 28,
+                    {"the name of extension 'preact'", "offers: 'ext:preact/a.js', 'ext:preact/b.js'"}},
+        ProblemCase{"EmptyTo",
+                    V8SNAP_IMPORT_MAP_BASE "import_map { from: \"preact\" to: \"\" }\n",
+                    Kind::kImportMap, 4, 33, {"`to` is missing or empty"}}),
+    [](const ::testing::TestParamInfo<ProblemCase>& info) { return info.param.test_name; });
+// clang-format on
+
+TEST_F(ManifestLoaderTest, ImportMapToModulesLazyModulesAndCommonJsLoads) {
+  ManifestLoadResult result = Load(V8SNAP_IMPORT_MAP_BASE
+                                   "import_map { from: \"preact\" to: \"ext:preact/a.js\" }\n"
+                                   "import_map { from: \"lodash\" to: \"ext:preact/b.js\" }\n"
+                                   "import_map { from: \"@scope/app\" to: \"ext:app/c.js\" }\n"
+                                   "import_map { from: \"preact/hooks\" to: \"ext:preact/a.js\" }\n");
+  ASSERT_TRUE(result.manifest.has_value()) << Describe(result.problems);
+  EXPECT_EQ(result.manifest->manifest.import_map_size(), 4);
+}
+
+TEST_F(ManifestLoaderTest, ImportMapIsCheckedWithoutReadingSourcesAndEveryEntryIsReported) {
+  ManifestCheckOptions options;
+  options.read_sources = false;
+  ManifestLoadResult result = Load(V8SNAP_IMPORT_MAP_BASE
+                                   "import_map { from: \"./x\" to: \"ext:nope/x.js\" }\n"
+                                   "import_map { from: \"ok\" to: \"ext:app/c.js\" }\n"
+                                   "import_map { from: \"ok\" to: \"ext:app/c.js\" }\n",
+                                   options);
+  std::vector<std::pair<int, int>> seen;
+  for (const ManifestProblem& p : result.problems) {
+    EXPECT_EQ(p.kind, Kind::kImportMap) << p.ToString();
+    seen.push_back({p.where.line, p.where.column});
+  }
+  EXPECT_EQ(seen, (std::vector<std::pair<int, int>>{{4, 20}, {4, 30}, {6, 20}}))
+      << Describe(result.problems);
+}
+
 TEST_F(ManifestLoaderTest, LoadsSourcesInKindOrderWithSpecifiersAndPositions) {
   Write("lib/mod.js", "export const x = 1;");
   ManifestLoadResult result = Load(

@@ -165,6 +165,20 @@ TEST_F(BadInputsTest, ManifestErrorsThroughTheBuilder) {
        ":2:19: error: extension 'consle' has no sources, so it must be a native extension, but "
        "this binary registers no ops under that name",
        "did you mean 'console'?; native extensions in this binary: 'console', "},
+      {"import map: a relative `from`",
+       "extension { name: \"core\" js: \"core.js\" }\n"
+       "extension { name: \"app\" esm: \"core.js\" }\n"
+       "import_map { from: \"./app\" to: \"ext:app/core.js\" }\n",
+       ":3:20: error: import_map { from: \"./app\" to: \"ext:app/core.js\" }: `from` is a relative "
+       "specifier, which resolves against the importing module, never through the import map",
+       "a specifier with no './', '../' or '/' in front and no scheme"},
+      {"import map: a `to` naming no module",
+       "extension { name: \"core\" js: \"core.js\" }\n"
+       "extension { name: \"app\" esm: \"core.js\" }\n"
+       "import_map { from: \"app\" to: \"ext:app/app.js\" }\n",
+       ":3:30: error: import_map { from: \"app\" to: \"ext:app/app.js\" }: `to` names no source of "
+       "this manifest: extension 'app' has no esm, lazy_esm or cjs source named 'app.js'",
+       "extension 'app' offers: 'ext:app/core.js'"},
   };
   for (const ManifestErrorCase& c : cases) {
     const std::string manifest = tmp_.Write("m.textproto", c.manifest);
