@@ -1,4 +1,5 @@
-// V8 10.2 blob header parsing with bounds checks on every read, and V8's adler32 checksum.
+// V8 blob header parsing (the 10.2 and the 11+ layouts) with bounds checks on every read, and
+// V8's adler32 checksum.
 #include "format/v8_blob_header.h"
 
 #include <cstring>
@@ -12,11 +13,23 @@ namespace {
 constexpr uint64_t kNumContextsOffset = 0;
 constexpr uint64_t kRehashabilityOffset = 4;
 constexpr uint64_t kChecksumOffset = 8;
-constexpr uint64_t kVersionOffset = 12;
+// Where V8's checksum starts: right after its own field, in both layouts.
+constexpr uint64_t kChecksummedFrom = 12;
 constexpr uint64_t kVersionLength = 64;
-constexpr uint64_t kReadOnlyOffsetOffset = kVersionOffset + kVersionLength;  // 76
-constexpr uint64_t kSharedHeapOffsetOffset = kReadOnlyOffsetOffset + 4;      // 80
-constexpr uint64_t kFirstContextOffsetOffset = kSharedHeapOffsetOffset + 4;  // 84
+
+// The two header layouts. V8 10.2 puts the version string at 12; V8 11 and later put the
+// read-only section's own checksum there and the version string at 16. Everything after the
+// version string keeps its order.
+struct Layout {
+  uint64_t version_offset;
+  bool has_read_only_checksum;
+  uint64_t read_only_offset_field() const { return version_offset + kVersionLength; }
+  uint64_t shared_heap_offset_field() const { return read_only_offset_field() + 4; }
+  uint64_t first_context_offset_field() const { return shared_heap_offset_field() + 4; }
+};
+constexpr Layout kLayout10{12, false};
+constexpr Layout kLayout11{16, true};
+
 // V8 aligns the startup data to the pointer size (8 on x64).
 constexpr uint64_t kSectionAlignment = 8;
 // SnapshotData: uint32 magic (0xC0DE0000 ^ V8's external-reference count), uint32 length.
@@ -33,15 +46,32 @@ uint32_t ReadU32(absl::string_view blob, uint64_t offset) {
 
 absl::Status Corrupt(std::string what) {
   return absl::DataLossError(
-      absl::StrCat("not a valid V8 10.2 snapshot blob: ", what,
+      absl::StrCat("not a valid V8 snapshot blob: ", what,
                    ". The file is truncated, corrupt, or not a startup snapshot; rebuild it with "
                    "snapshot_builder"));
+}
+
+// Whether the bytes at `offset` start like a V8 version string ("10.2.154...", "13.6.233..."):
+// a digit, then digits up to a dot. Tells the layouts apart; the full check comes after.
+bool LooksLikeVersion(absl::string_view blob, uint64_t offset) {
+  if (offset + 2 > blob.size()) return false;
+  uint64_t i = offset;
+  while (i < blob.size() && i < offset + 4 && blob[i] >= '0' && blob[i] <= '9') ++i;
+  return i > offset && i < blob.size() && blob[i] == '.';
 }
 
 }  // namespace
 
 absl::StatusOr<V8BlobHeader> ParseV8BlobHeader(absl::string_view blob) {
   const uint64_t size = blob.size();
+  const Layout& layout = !LooksLikeVersion(blob, kLayout10.version_offset) &&
+                                 LooksLikeVersion(blob, kLayout11.version_offset)
+                             ? kLayout11
+                             : kLayout10;
+  const uint64_t kVersionOffset = layout.version_offset;
+  const uint64_t kReadOnlyOffsetOffset = layout.read_only_offset_field();
+  const uint64_t kSharedHeapOffsetOffset = layout.shared_heap_offset_field();
+  const uint64_t kFirstContextOffsetOffset = layout.first_context_offset_field();
   if (size < kFirstContextOffsetOffset + 4) {
     return Corrupt(absl::StrCat("the blob is ", size, " bytes, shorter than the smallest header (",
                                 kFirstContextOffsetOffset + 4, " bytes)"));
@@ -59,6 +89,7 @@ absl::StatusOr<V8BlobHeader> ParseV8BlobHeader(absl::string_view blob) {
   }
   header.rehashable = rehashability == 1;
   header.checksum = ReadU32(blob, kChecksumOffset);
+  if (layout.has_read_only_checksum) header.read_only_checksum = ReadU32(blob, kChecksummedFrom);
 
   const char* version = blob.data() + kVersionOffset;
   size_t version_length = 0;
@@ -149,14 +180,14 @@ absl::StatusOr<V8BlobHeader> ParseV8BlobHeader(absl::string_view blob) {
 }
 
 uint32_t V8BlobChecksum(absl::string_view blob) {
-  if (blob.size() < kVersionOffset) return 0;
+  if (blob.size() < kChecksummedFrom) return 0;
   // adler32 with both sums starting at 0 (V8 calls zlib's adler32(0, ...)). 5552 is the most
   // bytes that can be summed before the 32-bit accumulators must be reduced.
   constexpr uint32_t kModulus = 65521;
   constexpr size_t kBlock = 5552;
   uint32_t a = 0, b = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(blob.data()) + kVersionOffset;
-  size_t left = blob.size() - kVersionOffset;
+  const auto* p = reinterpret_cast<const unsigned char*>(blob.data()) + kChecksummedFrom;
+  size_t left = blob.size() - kChecksummedFrom;
   while (left > 0) {
     size_t n = left < kBlock ? left : kBlock;
     left -= n;

@@ -1,5 +1,6 @@
-// Reads the header of a V8 10.2 startup-snapshot blob without starting V8: contexts,
-// rehashability, V8's checksum and version string, and where each section lies.
+// Reads the header of a V8 startup-snapshot blob without starting V8 (of any V8 v8snap supports,
+// whichever V8 this process links): contexts, rehashability, V8's checksum and version string,
+// and where each section lies.
 //
 // Usage:
 //   absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(blob_bytes);
@@ -14,6 +15,9 @@
 //   [84] offset of context 0 ... context N-1
 //   then, from the header's end rounded up to 8: startup data, read-only data, shared heap
 //   data, context 0 ... context N-1, each up to the next one's offset (the last to the end).
+// V8 11 and later (13.6) insert the read-only section's checksum at [12]; the version string
+// moves to [16] and every later field 4 bytes on. The parser tells the two apart by where the
+// version string is.
 // Every section is a V8 SnapshotData: uint32 magic, uint32 payload length, payload.
 // The parser never reads outside `blob`, whatever the bytes are (it is fuzzed).
 #ifndef V8SNAP_FORMAT_V8_BLOB_HEADER_H_
@@ -42,6 +46,9 @@ struct V8BlobHeader {
   // V8's own checksum of the blob (see V8BlobChecksum); V8 compares it on load when
   // --verify-snapshot-checksum is on.
   uint32_t checksum = 0;
+  // V8 11 and later: the read-only section's checksum, which code caches are tied to; 0 in a
+  // 10.2 blob, which has no such field.
+  uint32_t read_only_checksum = 0;
   // "10.2.154.26-node.37": V8 refuses (aborts on) a blob whose string is not its own.
   std::string version;
   // The header itself first, then startup, read-only, shared heap and each context, in blob
@@ -57,8 +64,9 @@ inline constexpr uint32_t kMaxV8BlobContexts = 1u << 16;
 // version string. kDataLoss, naming the field, offset and expected range, on anything else.
 absl::StatusOr<V8BlobHeader> ParseV8BlobHeader(absl::string_view blob);
 
-// The checksum V8 10.2 computes over a blob (adler32 starting at 0, over every byte after the
-// checksum field). Reads the whole blob; 0 for a blob shorter than the header's first fields.
+// The checksum V8 computes over a blob (adler32 starting at 0, over every byte after the
+// checksum field; the same in 10.2 and 13.6). Reads the whole blob; 0 for a blob shorter than
+// the header's first fields.
 uint32_t V8BlobChecksum(absl::string_view blob);
 
 }  // namespace v8snap

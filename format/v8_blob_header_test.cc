@@ -72,6 +72,50 @@ TEST(V8BlobHeaderTest, ParsesEveryFieldAndSection) {
   EXPECT_EQ(header->sections[4].size, 40u);
 }
 
+// A blob as V8 13.6 lays it out: the read-only section's checksum at 12, the version string at
+// 16, every later field 4 bytes on (the numbers are those of a real 13.6 blob's header).
+std::string MakeBlob13(uint32_t context_payload) {
+  const std::string version = "13.6.233.17-node.63";
+  size_t startup = 96;  // 88 + 4 for one context, aligned to 8
+  std::string blob(startup, '\0');
+  PutU32(blob, 0, 1);
+  PutU32(blob, 4, 0);
+  PutU32(blob, 12, 0xb6785c0e);
+  blob.replace(16, version.size(), version);
+  blob += Section(40, 's');
+  PutU32(blob, 80, static_cast<uint32_t>(blob.size()));
+  blob += Section(24, 'r');
+  PutU32(blob, 84, static_cast<uint32_t>(blob.size()));
+  blob += Section(16, 'h');
+  PutU32(blob, 88, static_cast<uint32_t>(blob.size()));
+  blob += Section(context_payload, 'c');
+  PutU32(blob, 8, V8BlobChecksum(blob));
+  return blob;
+}
+
+TEST(V8BlobHeaderTest, ReadsTheV8_13LayoutWithItsReadOnlyChecksum) {
+  std::string blob = MakeBlob13(32);
+  absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(blob);
+  ASSERT_TRUE(header.ok()) << header.status();
+  EXPECT_EQ(header->version, "13.6.233.17-node.63");
+  EXPECT_FALSE(header->rehashable);
+  EXPECT_EQ(header->read_only_checksum, 0xb6785c0eu);
+  EXPECT_EQ(header->checksum, V8BlobChecksum(blob));
+  std::vector<std::string> names;
+  uint64_t covered = 0;
+  for (const V8BlobSection& s : header->sections) {
+    names.push_back(s.name);
+    EXPECT_EQ(s.offset, covered) << s.name;
+    covered += s.size;
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre("header", "startup", "read-only", "shared heap",
+                                            "context 0"));
+  EXPECT_EQ(covered, blob.size());
+  EXPECT_EQ(header->sections[0].size, 96u);
+  // A 10.2 blob has no read-only checksum field.
+  EXPECT_EQ(ParseV8BlobHeader(MakeBlob({32}))->read_only_checksum, 0u);
+}
+
 TEST(V8BlobHeaderTest, SeveralContexts) {
   absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(MakeBlob({8, 16, 24}, false));
   ASSERT_TRUE(header.ok()) << header.status();

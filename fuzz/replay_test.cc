@@ -2,6 +2,7 @@
 // through its target, so `make test` catches a regression of anything fuzzing ever found.
 #include <dirent.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compat/v8_compat.h"
 #include "runtime/commonjs.h"
 #include "v8-exception.h"
 #include "v8-function.h"
@@ -336,7 +337,7 @@ absl::Status RunClassicScript(v8::Isolate* isolate, v8::Local<v8::Context> conte
                               const std::string& extension, const ScriptNameMapper& mapper) {
   v8::HandleScope scope(isolate);
   v8::TryCatch try_catch(isolate);
-  v8::ScriptOrigin origin(isolate, V8String(isolate, name));
+  v8::ScriptOrigin origin = compat::MakeScriptOrigin(isolate, V8String(isolate, name));
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> result;
   if (!v8::Script::Compile(context, V8String(isolate, source), &origin).ToLocal(&script) ||

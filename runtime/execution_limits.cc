@@ -166,7 +166,8 @@ size_t ExecutionLimits::NearHeapLimit(void* data, size_t current_heap_limit,
   return current_heap_limit + UnwindRoom(initial_heap_limit);
 }
 
-void ExecutionLimits::FatalOutOfMemory(const char* location, bool is_heap_oom) {
+void ExecutionLimits::FatalOutOfMemory(const char* location, compat::OomDetails details) {
+  const bool is_heap_oom = compat::IsHeapOom(details);
   std::fflush(stdout);
   uint64_t limit_mb = g_fatal_oom_limit_mb;
   std::string limit = g_fatal_oom_limit_from_flag

@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "absl/status/status.h"
+#include "compat/v8_compat.h"
 #include "format/sidecar.pb.h"
 #include "runtime/counting_array_buffer_allocator.h"
 #include "runtime/event_loop.h"
@@ -102,7 +103,7 @@ class ExecutionLimits {
 
  private:
   static size_t NearHeapLimit(void* data, size_t current_heap_limit, size_t initial_heap_limit);
-  static void FatalOutOfMemory(const char* location, bool is_heap_oom);
+  static void FatalOutOfMemory(const char* location, compat::OomDetails details);
   void Watch(uint64_t generation);
   // "the 64 MiB heap limit (--max-heap-mb)" or "V8's default heap limit (1448 MiB; ...)".
   std::string DescribeHeapLimit() const;

@@ -6,6 +6,7 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/strings/str_cat.h"
+#include "compat/v8_compat.h"
 #include "format/status_macros.h"
 #include "runtime/bootstrap.h"
 #include "runtime/commonjs.h"
@@ -343,8 +344,8 @@ absl::Status JsRuntime::EvaluateScriptUnlimited(const std::string& name, const s
   {
     // Not around the event loop: its tasks catch their own exceptions.
     v8::TryCatch try_catch(isolate_);
-    v8::ScriptOrigin origin(isolate_,
-                            v8::String::NewFromUtf8(isolate_, name.c_str()).ToLocalChecked());
+    v8::ScriptOrigin origin = compat::MakeScriptOrigin(
+        isolate_, v8::String::NewFromUtf8(isolate_, name.c_str()).ToLocalChecked());
     v8::Local<v8::String> code;
     v8::Local<v8::Script> script;
     if (!v8::String::NewFromUtf8(isolate_, source.data(), v8::NewStringType::kNormal,

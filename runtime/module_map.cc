@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "compat/v8_compat.h"
 #include "format/atomic_file.h"
 #include "runtime/async_ops.h"
 #include "runtime/event_loop.h"
@@ -173,8 +174,8 @@ std::string ModuleMap::DisplayName(const std::string& name) {
 
 v8::MaybeLocal<v8::Module> ModuleMap::CompileUnrecorded(const std::string& name,
                                                         const std::string& source) {
-  v8::ScriptOrigin origin(isolate_, V8String(isolate_, name), 0, 0, false, -1,
-                          v8::Local<v8::Value>(), false, false, /*is_module=*/true);
+  v8::ScriptOrigin origin =
+      compat::MakeScriptOrigin(isolate_, V8String(isolate_, name), /*is_module=*/true);
   v8::ScriptCompiler::Source compiler_source(V8String(isolate_, source), origin);
   return v8::ScriptCompiler::CompileModule(isolate_, &compiler_source);
 }

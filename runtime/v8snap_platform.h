@@ -1,5 +1,6 @@
 // V8snapPlatform: the process's v8::Platform. libplatform's default platform does the work
-// (worker threads, task queues, tracing); this wrapper adds what v8snap needs on top of it:
+// (worker threads, task queues, tracing; compat::ForwardingPlatform passes every call to it, on
+// any V8 version); this wrapper adds what v8snap needs on top of it:
 // an event loop that is woken when V8 posts a task for its isolate from another thread (async
 // WebAssembly compilation finishes on worker threads), and the snapshot builder's fixed clock.
 //
@@ -19,13 +20,14 @@
 #include <mutex>
 #include <optional>
 
+#include "compat/forwarding_platform.h"
 #include "v8-platform.h"
 
 namespace v8snap {
 
 class IsolateTaskWaker;
 
-class V8snapPlatform final : public v8::Platform {
+class V8snapPlatform final : public compat::ForwardingPlatform {
  public:
   // Told that a foreground task was posted for an isolate: `delay_in_seconds` is 0 for a task
   // to run now, else how long until it is due. Runs on the posting thread, which may be any.
@@ -54,33 +56,18 @@ class V8snapPlatform final : public v8::Platform {
   // Drops `isolate`'s task queues and callback; right before Isolate::Dispose.
   void NotifyIsolateShutdown(v8::Isolate* isolate);
 
-  // v8::Platform: everything goes to the default platform, except that foreground task runners
-  // also call the isolate's TaskPostedCallback, and the wall clock may be fixed.
-  v8::PageAllocator* GetPageAllocator() override;
-  v8::ZoneBackingAllocator* GetZoneBackingAllocator() override;
-  void OnCriticalMemoryPressure() override;
-  bool OnCriticalMemoryPressure(size_t length) override;
-  int NumberOfWorkerThreads() override;
-  std::shared_ptr<v8::TaskRunner> GetForegroundTaskRunner(v8::Isolate* isolate) override;
-  void CallOnWorkerThread(std::unique_ptr<v8::Task> task) override;
-  void CallBlockingTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override;
-  void CallLowPriorityTaskOnWorkerThread(std::unique_ptr<v8::Task> task) override;
-  void CallDelayedOnWorkerThread(std::unique_ptr<v8::Task> task, double delay_in_seconds) override;
-  bool IdleTasksEnabled(v8::Isolate* isolate) override;
-  std::unique_ptr<v8::JobHandle> PostJob(v8::TaskPriority priority,
-                                         std::unique_ptr<v8::JobTask> job_task) override;
-  double MonotonicallyIncreasingTime() override;
+  // The wall clock: fixed when Start was given one, else the default platform's.
   double CurrentClockTimeMillis() override;
-  StackTracePrinter GetStackTracePrinter() override;
-  v8::TracingController* GetTracingController() override;
-  void DumpWithoutCrashing() override;
-  v8::HighAllocationThroughputObserver* GetHighAllocationThroughputObserver() override;
+
+ protected:
+  // Foreground task runners also call the isolate's TaskPostedCallback.
+  std::shared_ptr<v8::TaskRunner> WrapForegroundTaskRunner(
+      v8::Isolate* isolate, std::shared_ptr<v8::TaskRunner> runner) override;
 
  private:
   explicit V8snapPlatform(std::optional<double> fixed_clock_ms);
   std::shared_ptr<IsolateTaskWaker> WakerFor(v8::Isolate* isolate);
 
-  std::unique_ptr<v8::Platform> default_platform_;
   const std::optional<double> fixed_clock_ms_;
   std::mutex mutex_;  // guards wakers_
   std::map<v8::Isolate*, std::shared_ptr<IsolateTaskWaker>> wakers_;

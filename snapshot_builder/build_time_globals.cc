@@ -10,8 +10,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "format/status_macros.h"
 #include "check/load_check.h"
+#include "compat/late_builtins.h"
+#include "compat/v8_compat.h"
+#include "format/status_macros.h"
 #include "runtime/snapshot_hooks.h"
 #include "v8-container.h"
 #include "v8-function.h"
@@ -21,24 +23,25 @@
 namespace v8snap {
 namespace {
 
-// The JS environment while a snapshot is built on V8 10.2: runs before any extension, as the
-// classic script "v8snap:build-time-globals"; its completion value is { state, finish }: the
-// builder keeps both (snapshot_builder/build_time_globals.h), core.js gets the state.
+// The JS environment while a snapshot is built: runs before any extension, as the classic
+// script "v8snap:build-time-globals", a function called with the linked V8's late built-ins
+// (compat/late_builtins.h) and its version; it returns { state, finish }: the builder keeps both
+// (snapshot_builder/build_time_globals.h), core.js gets the state.
 //
-// V8 10.2 installs some built-ins only in a context that is not being snapshotted: after a load
+// V8 installs some built-ins only in a context that is not being snapshotted: after a load
 // it adds them to the deserialized context with an "add property" that assumes they are absent
 // (a second copy of an existing property corrupts the object; a frozen holder aborts V8). So:
-// - spec-exact shims make the ES2022 methods exist while building; finish() deletes them before
-//   the heap is serialized, and V8's own ones appear after the load;
-// - SharedArrayBuffer, Atomics and WebAssembly cannot exist while building: a placeholder stands
-//   in, its reads are recorded (the builder warns, naming the place) and any use throws an error
-//   that names the limit;
+// - on V8 10.2, spec-exact shims make the ES2022 methods exist while building; finish() deletes
+//   them before the heap is serialized, and V8's own ones appear after the load;
+// - what cannot be shimmed exactly (SharedArrayBuffer, WebAssembly, and on 13.6 Float16Array,
+//   DisposableStack, Promise.try, ...): a placeholder stands in, its reads are recorded (the
+//   builder warns, naming the place) and any use throws an error that names the limit;
 // - Error.stackTraceLimit, which V8 also adds after a load, is deleted before serializing;
 // - whatever the user's code did to any of these (replaced, redefined, deleted) is recorded by
 //   finish() and redone after the load over V8's own (runtime/snapshot_hooks.h), so a load
 //   behaves as a run from source.
 constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
-(() => {
+((late, v8Version) => {
   const { defineProperty, getOwnPropertyDescriptor, getPrototypeOf, isExtensible } = Object;
   const { apply, ownKeys } = Reflect;
   const { trunc, min } = Math;
@@ -61,7 +64,6 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
   const typedArrayBuffer = getOwnPropertyDescriptor(TypedArrayPrototype, "buffer").get;
   const Uint8ArrayConstructor = Uint8Array;
   const unscopables = Array.prototype[Symbol.unscopables];
-  const v8Version = "10.2";
 
   // The spec's abstract operations the shims need, on captured built-ins only (a user's later
   // change to Math or Number must not change the shims).
@@ -179,24 +181,60 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
     return copy;
   };
 
-  // Every property V8 10.2 adds after a load, with what stands in for it while building:
-  // [holder, holder's name, key, descriptor installed now (undefined: none), what V8 adds after
-  // a load when finish() must compare with that instead (only Error.stackTraceLimit, which
-  // bootstrap sets as V8 would)]. finish() records what differs from it.
-  const installed = [
-    [Array.prototype, "Array.prototype", "at", method(arrayShims.at)],
-    [Array.prototype, "Array.prototype", "findLast", method(arrayShims.findLast)],
-    [Array.prototype, "Array.prototype", "findLastIndex", method(arrayShims.findLastIndex)],
-    [unscopables, "Array.prototype[Symbol.unscopables]", "at", flag],
-    [unscopables, "Array.prototype[Symbol.unscopables]", "findLast", flag],
-    [unscopables, "Array.prototype[Symbol.unscopables]", "findLastIndex", flag],
-    [TypedArrayPrototype, "%TypedArray%.prototype", "at", method(typedArrayShims.at)],
-    [TypedArrayPrototype, "%TypedArray%.prototype", "findLast", method(typedArrayShims.findLast)],
-    [TypedArrayPrototype, "%TypedArray%.prototype", "findLastIndex",
-     method(typedArrayShims.findLastIndex)],
-    [String.prototype, "String.prototype", "at", method(stringShims.at)],
-    [Object, "Object", "hasOwn", method(objectShims.hasOwn)],
-  ];
+  // The exact shims, by "<holder>.<key>" as the late list names them.
+  const shims = {
+    __proto__: null,
+    "Array.prototype.at": arrayShims.at,
+    "Array.prototype.findLast": arrayShims.findLast,
+    "Array.prototype.findLastIndex": arrayShims.findLastIndex,
+    "%TypedArray%.prototype.at": typedArrayShims.at,
+    "%TypedArray%.prototype.findLast": typedArrayShims.findLast,
+    "%TypedArray%.prototype.findLastIndex": typedArrayShims.findLastIndex,
+    "String.prototype.at": stringShims.at,
+    "Object.hasOwn": objectShims.hasOwn,
+  };
+  // A holder's path from globalThis: "Array.prototype", "%TypedArray%.prototype",
+  // "Array.prototype[Symbol.unscopables]"; a key may be a well-known symbol: "[Symbol.dispose]".
+  const symbolFor = (text) => text[0] === "[" ? Symbol[text.slice(8, -1)] : text;
+  const resolve = (path) => {
+    let object = globalThis;
+    for (const part of path.match(/\[[^\]]*\]|[^.[]+/g)) {
+      if (part === "globalThis") continue;
+      object = part === "%TypedArray%" ? getPrototypeOf(Int8Array) : object[symbolFor(part)];
+    }
+    return object;
+  };
+  const nameOf = (holder, key) => holder === "globalThis" ? key
+      : key[0] === "[" ? `${holder}${key}` : `${holder}.${key}`;
+
+  // Every property the linked V8 adds after a load (compat/late_builtins.h), with what stands in
+  // for it while building: [holder, holder's name, key, descriptor installed now (undefined:
+  // none), what V8 adds after a load when finish() must compare with that instead (only
+  // Error.stackTraceLimit, which bootstrap sets as V8 would), the property's name for messages].
+  // finish() records what differs.
+  const installed = [];
+  // The late built-ins that cannot be shimmed: [holder, name, key, placeholder target].
+  const standIns = [];
+  for (const [holderPath, keyText, standIn] of late) {
+    const holder = resolve(holderPath);
+    const key = symbolFor(keyText);
+    const name = nameOf(holderPath, keyText);
+    if (standIn === "shim") {
+      apply(arrayPush, installed,
+            [[holder, holderPath, key, method(shims[name]), undefined, name]]);
+    } else if (standIn === "flag") {
+      apply(arrayPush, installed, [[holder, holderPath, key, flag, undefined, name]]);
+    } else if (standIn === "none") {
+      apply(arrayPush, installed, [[holder, holderPath, key,
+                                    getOwnPropertyDescriptor(holder, key),
+                                    { __proto__: null, value: 10, writable: true,
+                                      enumerable: true, configurable: true }, name]]);
+    } else {
+      const target = standIn === "object" ? {} : standIn === "constructor"
+          ? { [name]: function () {} }[name] : { [name]() {} }[name];
+      apply(arrayPush, standIns, [[holder, holderPath, name, key, target]]);
+    }
+  }
 
   // Placeholders: a read is recorded with its place; any use throws this error.
   const reads = [];
@@ -257,11 +295,7 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
       return {};  // no frames to be had (the settings could not be changed)
     }
   };
-  for (const [name, target] of [
-    ["SharedArrayBuffer", function SharedArrayBuffer() {}],
-    ["Atomics", {}],
-    ["WebAssembly", {}],
-  ]) {
+  for (const [holder, holderPath, name, key, target] of standIns) {
     const get = function () {
       apply(arrayPush, reads, [{ name, ...callerOf(get) }]);
       const error = withStackTraceLimit(10, () => {
@@ -275,15 +309,11 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
     };
     // Assigning replaces the placeholder with a plain property, as it would replace V8's own.
     const set = function (replacement) {
-      defineProperty(globalThis, name, method(replacement));
+      defineProperty(holder, key, method(replacement));
     };
     const descriptor = { __proto__: null, get, set, enumerable: false, configurable: true };
-    apply(arrayPush, installed, [[globalThis, "globalThis", name, descriptor]]);
+    apply(arrayPush, installed, [[holder, holderPath, key, descriptor, undefined, name]]);
   }
-  apply(arrayPush, installed, [[ErrorConstructor, "Error", "stackTraceLimit",
-                                getOwnPropertyDescriptor(ErrorConstructor, "stackTraceLimit"),
-                                { __proto__: null, value: 10, writable: true, enumerable: true,
-                                  configurable: true }]]);
   for (const [holder, , key, descriptor] of installed) {
     if (descriptor !== undefined) defineProperty(holder, key, descriptor);
   }
@@ -330,7 +360,7 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
       }
       const current = getOwnPropertyDescriptor(holder, key);
       if (current !== undefined && !current.configurable && isExtensible(holder)) {
-        apply(arrayPush, problems, [`${holderName}.${key} is not configurable`]);
+        apply(arrayPush, problems, [`${entry[5]} is not configurable`]);
       }
     }
     if (problems.length > 0) return { problems };
@@ -357,7 +387,7 @@ constexpr char kBuildTimeGlobalsJs[] = R"js("use strict";
   // Handed to core.js, which builds v8snap.snapshot on it (bootstrap keeps these objects).
   globalThis.v8snap = { core: { snapshotState: state } };
   return { state, finish };
-})();
+})
 )js";
 
 constexpr char kScriptName[] = "v8snap:build-time-globals";
@@ -373,7 +403,7 @@ std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return *utf8 == nullptr ? "" : std::string(*utf8, utf8.length());
 }
 
-// Flags whose effect V8 10.2 applies only to a context that is not being snapshotted (what they
+// Flags whose effect V8 applies only to a context that is not being snapshotted (what they
 // add is installed after a load, or by V8's extensions, which a snapshot context never gets), by
 // name without "--" or "no-", with what that effect is.
 struct LateFlag {
@@ -448,13 +478,38 @@ void PrintPlaceholderReads(v8::Isolate* isolate, v8::Local<v8::Context> context,
                             ? "(unknown place)"
                             : absl::StrCat(mapper ? mapper(file) : file, ":", line, ":", column);
     std::fprintf(stderr,
-                 "%s: warning: %s was read while the snapshot was built, but V8 10.2 has none "
+                 "%s: warning: %s was read while the snapshot was built, but V8 %s has none "
                  "then: the code got a placeholder that throws when used, not the %s it has at "
                  "run time.\n"
                  "  fix: read it at run time (in a v8snap.snapshot.onDeserialize callback, or "
                  "lazily on first use)\n",
-                 where.c_str(), name.c_str(), name.c_str());
+                 where.c_str(), name.c_str(), compat::kV8MajorMinor, name.c_str());
   }
+}
+
+// compat::kLateBuiltins as the script takes it: [[holder, key, stand-in], ...].
+v8::Local<v8::Array> LateBuiltinsList(v8::Isolate* isolate, v8::Local<v8::Context> context) {
+  v8::Local<v8::Array> list = v8::Array::New(isolate);
+  uint32_t index = 0;
+  for (const compat::LateBuiltin& late : compat::kLateBuiltins) {
+    v8::Local<v8::Value> fields[] = {V8String(isolate, late.holder), V8String(isolate, late.key),
+                                     V8String(isolate, late.stand_in)};
+    list->Set(context, index++, v8::Array::New(isolate, fields, 3)).Check();
+  }
+  return list;
+}
+
+// The late built-ins as a message lists them: "WebAssembly, SharedArrayBuffer, Object.hasOwn".
+std::string LateBuiltinNames() {
+  std::vector<std::string> names;
+  for (const compat::LateBuiltin& late : compat::kLateBuiltins) {
+    std::string holder = late.holder;
+    std::string name = holder == "globalThis" ? late.key
+                       : late.key[0] == '[' ? holder + late.key
+                                            : absl::StrCat(holder, ".", late.key);
+    if (holder.find("unscopables") == std::string::npos) names.push_back(name);
+  }
+  return absl::StrJoin(names, ", ");
 }
 
 }  // namespace
@@ -472,12 +527,19 @@ absl::StatusOr<BuildTimeGlobals> BuildTimeGlobals::Install(v8::Isolate* isolate,
                                                            v8::Local<v8::Context> context) {
   v8::HandleScope scope(isolate);
   v8::TryCatch try_catch(isolate);
-  v8::ScriptOrigin origin(isolate, V8String(isolate, kScriptName));
+  v8::ScriptOrigin origin = compat::MakeScriptOrigin(isolate, V8String(isolate, kScriptName));
   v8::Local<v8::Script> script;
+  v8::Local<v8::Value> function;
   v8::Local<v8::Value> prelude;
+  v8::Local<v8::Value> args[] = {LateBuiltinsList(isolate, context),
+                                 V8String(isolate, compat::kV8MajorMinor)};
   if (!v8::Script::Compile(context, V8String(isolate, kBuildTimeGlobalsJs), &origin)
            .ToLocal(&script) ||
-      !script->Run(context).ToLocal(&prelude) || !prelude->IsObject()) {
+      !script->Run(context).ToLocal(&function) || !function->IsFunction() ||
+      !function.As<v8::Function>()
+           ->Call(context, v8::Undefined(isolate), 2, args)
+           .ToLocal(&prelude) ||
+      !prelude->IsObject()) {
     return absl::InternalError(absl::StrCat(
         "could not set up the build-time globals: ",
         try_catch.HasCaught() ? FormatTryCatch(isolate, context, try_catch) : "no state"));
@@ -505,10 +567,10 @@ absl::Status BuildTimeGlobals::Finish(v8::SnapshotCreator& creator, v8::Local<v8
     }
     return absl::FailedPreconditionError(absl::StrCat(
         "the snapshot cannot be loaded: at the end of the build ", absl::StrJoin(lines, ", "),
-        ". V8 10.2 adds its late built-ins (WebAssembly, SharedArrayBuffer, Atomics, "
-        "Error.stackTraceLimit, Object.hasOwn, the at() and findLast() methods) to these objects "
-        "after every load, and aborts when it cannot.\n  fix: freeze them at run time: call "
-        "Object.freeze (or your lockdown) in a v8snap.snapshot.onDeserialize callback, which "
+        ". V8 ", compat::kV8MajorMinor, " adds its late built-ins (", LateBuiltinNames(),
+        ") to these objects after every load, and aborts when it cannot.\n  fix: freeze them at "
+        "run time: call Object.freeze (or your lockdown) in a v8snap.snapshot.onDeserialize "
+        "callback, which "
         "runs after those are added; likewise define a non-configurable property there"));
   }
   PrintPlaceholderReads(isolate_, context, Field(context, finished.As<v8::Object>(), "reads"),
@@ -571,7 +633,8 @@ absl::Status BuildTimeGlobals::CheckFlagsTakeEffectWhileBuilding(
   if (found.empty()) return absl::OkStatus();
   return absl::InvalidArgumentError(absl::StrCat(
       "--v8-flags: ", absl::StrJoin(found, ", "), found.size() == 1 ? " takes" : " take",
-      " effect only in a context that is not being snapshotted: V8 10.2 applies ",
+      " effect only in a context that is not being snapshotted: V8 ", compat::kV8MajorMinor,
+      " applies ",
       found.size() == 1 ? "it" : "them", " after a snapshot is loaded, so what ",
       found.size() == 1 ? "it adds is" : "they add is",
       " absent while this snapshot is built, and a runtime refuses a snapshot built with a flag "

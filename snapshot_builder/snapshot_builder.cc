@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "compat/v8_compat.h"
 #include "format/atomic_file.h"
 #include "format/content_hash.h"
 #include "format/manifest_loader.h"
@@ -108,7 +109,8 @@ absl::Status RunWarmup(v8::Isolate* isolate, v8::Local<v8::Context> context,
   RETURN_IF_ERROR(CheckSourceIsUtf8(source, path, "warm-up script"));
   v8::HandleScope scope(isolate);
   v8::TryCatch try_catch(isolate);
-  v8::ScriptOrigin origin(isolate, v8::String::NewFromUtf8Literal(isolate, "v8snap:warmup"));
+  v8::ScriptOrigin origin =
+      compat::MakeScriptOrigin(isolate, v8::String::NewFromUtf8Literal(isolate, "v8snap:warmup"));
   v8::Local<v8::String> code;
   v8::Local<v8::Script> script;
   v8::Local<v8::Value> result;

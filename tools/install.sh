@@ -97,15 +97,15 @@ for tool in snapshot_builder snapshot_run snapshot_inspect; do
   fi
 done
 
-# The runtime archive with the static system archives the tools link, read from the one list
-# of them (build/deps/BUILD.gn), merged by an ar script (ar writes deterministic archives).
+# The runtime archive with the static system archives the tools link, as gn resolved them for
+# the inspector (build/deps/BUILD.gn), merged by an ar script (ar writes deterministic archives).
 static_deps=()
 while IFS= read -r a; do
   path="$(${CXX:-g++} -print-file-name="$a")"
   [ "$path" != "$a" ] || { echo "install: static library '$a' not found (run: make build)" >&2; exit 1; }
   static_deps+=("$path")
-done < <(grep -oE '":lib(absl_[a-z0-9_]+|protobuf|xxhash)\.a"' "$root/build/deps/BUILD.gn" |
-  tr -d '":')
+done < <(gn desc "$out" //snapshot_inspect:snapshot_inspect libs |
+  grep -oE '^:lib(absl_[a-z0-9_]+|protobuf|xxhash)\.a$' | tr -d ':')
 {
   echo "CREATE $staging/libv8snap_runtime.a"
   echo "ADDLIB $out/obj/lib/libv8snap_runtime.a"
@@ -122,7 +122,7 @@ put 644 "$v8_root/lib/x86_64-linux-gnu/libnode.so.108" "$lib/libnode.so.108"
 
 # Headers keep their repository paths, so installed code includes "runtime/js_runtime.h"
 # exactly as code in this tree does; the generated protobuf headers join format/.
-(cd "$root" && find format check runtime snapshot_builder snapshot_inspect cli -name '*.h' -print0) |
+(cd "$root" && find format check compat runtime snapshot_builder snapshot_inspect cli -name '*.h' -print0) |
   while IFS= read -r -d '' h; do put 644 "$root/$h" "$inc/$h"; done
 for h in "$out"/gen/format/*.pb.h; do put 644 "$h" "$inc/format/$(basename "$h")"; done
 for h in "$out"/gen/snapshot_inspect/*.pb.h; do

@@ -21,6 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "runtime/async_ops.h"
+#include "compat/v8_compat.h"
 #include "runtime/event_loop.h"
 #include "runtime/extension.h"
 #include "runtime/op_args.h"
@@ -133,7 +134,7 @@ struct ReadLimit {
   const char* holder;  // "a Uint8Array"
   const char* advice;  // appended to the error
 };
-const ReadLimit kBytesLimit{v8::TypedArray::kMaxLength, "a Uint8Array", ""};
+const ReadLimit kBytesLimit{compat::kMaxUint8ArrayLength, "a Uint8Array", ""};
 const ReadLimit kTextLimit{static_cast<size_t>(v8::String::kMaxLength), "a string",
                            "; readFile returns the bytes instead"};
 

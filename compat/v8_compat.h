@@ -1,0 +1,51 @@
+// The differences between the V8 versions v8snap builds against (10.2 and 13.6; see
+// docs/v8_versions.md), each behind one version-neutral name. Code elsewhere calls these and
+// never tests V8_MAJOR_VERSION itself; the v8::Platform side is in compat/forwarding_platform.h.
+#ifndef V8SNAP_COMPAT_V8_COMPAT_H_
+#define V8SNAP_COMPAT_V8_COMPAT_H_
+
+#include <cstddef>
+
+#include "v8-callbacks.h"
+#include "v8-isolate.h"
+#include "v8-message.h"
+#include "v8-primitive.h"
+#include "v8-typed-array.h"
+#include "v8-version.h"
+
+namespace v8snap::compat {
+
+// The V8 these headers are, as "13.6": what the sidecar records and the version check compares.
+inline constexpr int kV8Major = V8_MAJOR_VERSION;
+inline constexpr int kV8Minor = V8_MINOR_VERSION;
+
+// The origin of a classic script (is_module false) or an ES module named `name`. V8 13 dropped
+// the isolate argument.
+inline v8::ScriptOrigin MakeScriptOrigin(v8::Isolate* isolate, v8::Local<v8::Value> name,
+                                         bool is_module = false) {
+#if V8_MAJOR_VERSION >= 13
+  (void)isolate;
+  return v8::ScriptOrigin(name, 0, 0, false, -1, v8::Local<v8::Value>(), false, false, is_module);
+#else
+  return v8::ScriptOrigin(isolate, name, 0, 0, false, -1, v8::Local<v8::Value>(), false, false,
+                          is_module);
+#endif
+}
+
+// The second argument of an OOM error callback: `bool is_heap_oom` up to V8 10, a struct of
+// details since. Declare a handler as `void Handler(const char* location, compat::OomDetails)`
+// and read it with IsHeapOom.
+#if V8_MAJOR_VERSION >= 13
+using OomDetails = const v8::OOMDetails&;
+inline bool IsHeapOom(const v8::OOMDetails& details) { return details.is_heap_oom; }
+#else
+using OomDetails = bool;
+inline bool IsHeapOom(bool is_heap_oom) { return is_heap_oom; }
+#endif
+
+// The most bytes one Uint8Array may hold.
+inline constexpr size_t kMaxUint8ArrayLength = v8::Uint8Array::kMaxLength;
+
+}  // namespace v8snap::compat
+
+#endif  // V8SNAP_COMPAT_V8_COMPAT_H_
