@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -148,8 +149,9 @@ std::string ReadAll(const std::string& path) {
 // A `snapshot_run --serve` process, its log in a file; stopped with SIGTERM at the end.
 class Server {
  public:
+  // `env`: "NAME=value" set, "NAME" unset (glibc's putenv), in the server's environment.
   Server(const TempDir& dir, std::vector<std::string> flags, bool wait_ready = true,
-         std::string binary = ToolPath("snapshot_run"))
+         std::string binary = ToolPath("snapshot_run"), std::vector<std::string> env = {})
       : socket_(dir.path() + "/s.sock"),
         log_(dir.path() + "/server" + std::to_string(++count_) + ".log") {
     std::vector<std::string> args = {"--serve", socket_};
@@ -159,6 +161,7 @@ class Server {
       int log = open(log_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
       dup2(log, 1);
       dup2(log, 2);
+      for (std::string& e : env) putenv(e.data());
       std::vector<char*> argv = {binary.data()};
       for (std::string& a : args) argv.push_back(a.data());
       argv.push_back(nullptr);
@@ -567,6 +570,95 @@ TEST_F(ServeTest, KilledServerLosesNoCommand) {
   // The ready runtimes went away with it: a new command is refused, not left waiting.
   std::string hi = work_dir_.Write("hi.js", "console.log('hi');");
   EXPECT_TRUE(WaitFor([&] { return Client(server.socket(), {}, hi).exit_code == 1; }));
+}
+
+// What a script sees of the locale and the time zone (Date's string with its zone name in the
+// locale's language, Intl's resolved locale and zone, number and date formatting, the offset)
+// is what a direct run in the same environment sees, whatever the server's. The runtime made
+// ahead follows the command's TZ; it cannot follow a locale (LANG, LC_*) other than the
+// server's, which ICU fixes once per process, so such a command starts directly (the server
+// says so in its log) and the runtime waits for the next command.
+TEST_F(ServeTest, LocaleAndTimeZoneAreTheCommandsOwn) {
+  const std::string script = work_dir_.Write("locale.js", R"(
+const o = Intl.DateTimeFormat().resolvedOptions();
+console.log(new Date(0).toString());
+console.log(o.locale, o.timeZone, new Date(0).getTimezoneOffset());
+console.log((1234.5).toLocaleString(), new Date(0).toLocaleString());
+console.log(new Intl.NumberFormat().resolvedOptions().locale);
+)");
+  const std::string throws = work_dir_.Write(
+      "throws.js", "throw new RangeError(`${(1234.5).toLocaleString()} ${new Date(0)}`);");
+  // Each environment is exactly the row's: whatever the test runs with is unset first.
+  auto env = [](std::vector<std::string> set) {
+    std::vector<std::string> e = {"TZ",          "LANG",       "LANGUAGE",   "LC_ALL",
+                                  "LC_MESSAGES", "LC_CTYPE",   "LC_NUMERIC", "LC_TIME",
+                                  "LC_COLLATE",  "LC_MONETARY"};
+    e.insert(e.end(), set.begin(), set.end());
+    return e;
+  };
+  Server server(dir_, {"--snapshot", Snapshot(), "--serve-parallel=1"}, /*wait_ready=*/true,
+                ToolPath("snapshot_run"), env({"LANG=de_DE.UTF-8", "TZ=Asia/Tokyo"}));
+  struct Row {
+    std::vector<std::string> env;
+    bool same_locale;  // as the server's: runs on the runtime made ahead
+  };
+  const std::vector<Row> rows = {
+      {{"LANG=de_DE.UTF-8", "TZ=Asia/Tokyo"}, true},
+      {{"LANG=de_DE.UTF-8", "TZ=America/New_York"}, true},
+      {{"LANG=de_DE.UTF-8"}, true},  // no TZ: /etc/localtime
+      {{"LANG=de_DE.UTF-8", "TZ=EST5EDT"}, true},
+      {{"LANG=de_DE.UTF-8", "TZ=:Europe/Paris"}, true},
+      {{"LANG=de_DE.UTF-8", "TZ=Nowhere/Invalid"}, true},
+      {{}, false},
+      {{"LANG=fr_FR.UTF-8", "TZ=Asia/Tokyo"}, false},
+      {{"LANG=de_DE.UTF-8", "LC_ALL=ja_JP.UTF-8", "TZ=Asia/Tokyo"}, false},
+      {{"LANG=de_DE.UTF-8", "LC_MESSAGES=en_GB.UTF-8", "TZ=America/New_York"}, false},
+      {{"LANG=C", "TZ=UTC"}, false},
+  };
+  std::set<std::string> seen;  // the rows must differ, or they would prove nothing
+  int started_directly = 0;
+  for (const Row& row : rows) {
+    std::string shown = ::testing::PrintToString(row.env);
+    // The default configuration, and another one (a runtime made in the same process).
+    for (const std::vector<std::string>& flags :
+         std::vector<std::vector<std::string>>{{}, {"--max-heap-mb=512"}}) {
+      for (const std::string& file : {script, throws}) {
+        Outcome direct = Direct(flags, file, env(row.env));
+        Outcome served = Client(server.socket(), flags, file, env(row.env));
+        ASSERT_FALSE(served.timed_out) << shown;
+        EXPECT_EQ(served.exit_code, direct.exit_code) << shown << "\n" << served.err;
+        EXPECT_EQ(served.out, direct.out) << shown << " " << file;
+        EXPECT_EQ(served.err, direct.err) << shown << " " << file;
+        seen.insert(direct.out + direct.err);
+        if (!row.same_locale) ++started_directly;
+      }
+    }
+  }
+  EXPECT_GE(seen.size(), rows.size()) << "the environments hardly change the output";
+  // Each command with another locale was started directly, and said so once in the log.
+  std::string log = server.log();
+  int said = 0;
+  for (size_t at = 0; (at = log.find("was started directly", at)) != std::string::npos; ++at) {
+    ++said;
+  }
+  EXPECT_EQ(said, started_directly) << log;
+  EXPECT_THAT(log, HasSubstr("a command's locale environment (LANG=fr_FR.UTF-8) differs from "
+                             "this server's (LANG=de_DE.UTF-8)"));
+
+  // Started directly, the command is the client's process itself: Ctrl-C ends it as it would
+  // a direct run, and the server goes on serving.
+  std::string a = work_dir_.Write("a.js", kWaitingScript);
+  Process interrupted(ToolPath("snapshot_run_client"),
+                      {server.socket(), "--allow-read", "--allow-write", a}, work_,
+                      env({"LANG=fr_FR.UTF-8"}));
+  ASSERT_TRUE(WaitFor([&] { return Exists(work_ + "/running-a"); }));
+  kill(interrupted.pid(), SIGINT);
+  Outcome i = interrupted.Finish();
+  EXPECT_FALSE(i.timed_out);
+  EXPECT_EQ(i.exit_code, 128 + SIGINT);
+  Outcome same = Client(server.socket(), {}, script, env({"LANG=de_DE.UTF-8", "TZ=Asia/Tokyo"}));
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_EQ(same.out, Direct({}, script, env(rows[0].env)).out);
 }
 
 }  // namespace

@@ -54,12 +54,24 @@ struct Prestart {
   std::string snapshot_path;
   std::string identity;
   std::string time_zone;
+  bool made_ahead = false;  // this process made a runtime ahead (with the server's TZ)
   bool snapshot_changed = false;
 };
 
 Prestart& State() {
   static Prestart* state = new Prestart();
   return *state;
+}
+
+// V8 and ICU keep the local time zone they first found (ICU for the whole process). When the
+// command's TZ differs from the one the runtime was made with, they are told to look again:
+// ICU's detection then reads the command's TZ (or /etc/localtime without one) exactly as a
+// direct run's first detection does. The locale cannot be redone so; runtime_child.cc sends
+// such commands to a direct start.
+void FollowTimeZone(JsRuntime& runtime) {
+  if (TimeZoneSetting() == State().time_zone) return;
+  runtime.isolate()->DateTimeConfigurationChangeNotification(
+      v8::Isolate::TimeZoneDetection::kRedetect);
 }
 
 }  // namespace
@@ -78,6 +90,7 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> PrestartedOrFromSnapshot(const std::s
     state.snapshot_path = snapshot;
     state.fingerprint = ConfigFingerprint(snapshot, config);
     state.time_zone = TimeZoneSetting();
+    state.made_ahead = true;
     absl::StatusOr<std::unique_ptr<JsRuntime>> made = JsRuntime::FromSnapshot(snapshot, config);
     if (made.ok()) state.runtime = std::move(*made);
     wait(made.status());
@@ -90,18 +103,18 @@ absl::StatusOr<std::unique_ptr<JsRuntime>> PrestartedOrFromSnapshot(const std::s
     } else if (SnapshotIdentity(snapshot) != state.identity) {
       state.snapshot_changed = true;
     } else {
-      // V8 caches the local time zone; the command's TZ may differ from the server's.
-      if (TimeZoneSetting() != state.time_zone) {
-        runtime->isolate()->DateTimeConfigurationChangeNotification(
-            v8::Isolate::TimeZoneDetection::kRedetect);
-      }
+      FollowTimeZone(*runtime);
       return runtime;
     }
     // Disposed before another blob is loaded: live isolates share V8's read-only heap and its
     // hash seed (docs/reliability.md, "Hash seed").
     runtime.reset();
   }
-  return JsRuntime::FromSnapshot(snapshot, config);
+  absl::StatusOr<std::unique_ptr<JsRuntime>> made = JsRuntime::FromSnapshot(snapshot, config);
+  // ICU's default time zone belongs to the process, not to the isolate: one made here after
+  // the runtime made ahead may find the server's.
+  if (made.ok() && state.made_ahead) FollowTimeZone(**made);
+  return made;
 }
 
 }  // namespace v8snap

@@ -7,6 +7,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -16,6 +17,9 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/string_view.h"
 #include "runtime/serve/prestarted_runtime.h"
 #include "runtime/serve/serve_protocol.h"
 
@@ -128,6 +132,59 @@ bool ReceiveCommand(int conn, Command& command) {
   return true;
 }
 
+// Whether `name` is read by ICU (through V8) once per process and kept: the default locale comes
+// from LC_ALL, LC_MESSAGES and LANG, and is fixed by the first use of Intl, toLocaleString or
+// Date's time zone names, which has happened by the time a runtime is made; ICU_DATA and
+// ICU_TIMEZONE_FILES_DIR choose its data, TZDIR the zone files. Every LC_* and LANGUAGE are
+// compared too, so that no rule of ICU's has to be copied here. (TZ is not among them: V8 can
+// be told to look at it again, runtime/serve/prestarted_runtime.cc.)
+bool IsProcessWideLocaleVariable(absl::string_view name) {
+  return name == "LANG" || name == "LANGUAGE" || absl::StartsWith(name, "LC_") ||
+         name == "ICU_DATA" || name == "ICU_TIMEZONE_FILES_DIR" || name == "TZDIR";
+}
+
+// Those variables of an environment, sorted: "LANG=de_DE.UTF-8", ...
+std::vector<std::string> LocaleEnvironment(char* const* env) {
+  std::vector<std::string> found;
+  for (char* const* e = env; e != nullptr && *e != nullptr; ++e) {
+    absl::string_view entry(*e);
+    if (IsProcessWideLocaleVariable(entry.substr(0, entry.find('=')))) found.emplace_back(entry);
+  }
+  std::sort(found.begin(), found.end());
+  return found;
+}
+
+std::string Shown(const std::vector<std::string>& variables) {
+  return variables.empty() ? std::string("none of them set") : absl::StrJoin(variables, " ");
+}
+
+// Tells the client to start the command directly (DRCT, with the command line to exec): what
+// it would see differs from what this process can show it. Nothing of the command ran here.
+void SendDirectStart(int conn, const Command& command) {
+  const RuntimeChildOptions& options = Options();
+  std::string payload = options.executable;
+  payload.push_back('\0');
+  std::vector<std::string> argv = {options.executable};
+  argv.insert(argv.end(), options.fixed_args.begin(), options.fixed_args.end());
+  argv.insert(argv.end(), command.args.begin(), command.args.end());
+  for (const std::string& arg : argv) {
+    payload += arg;
+    payload.push_back('\0');
+  }
+  ServeReply reply{};
+  std::memcpy(reply.tag, V8SNAP_SERVE_TAG_DIRECT, 4);
+  reply.value = static_cast<int32_t>(payload.size());
+  reply.pid = static_cast<int32_t>(getpid());
+  std::string message(reinterpret_cast<const char*>(&reply), sizeof(reply));
+  message += payload;
+  for (size_t sent = 0; sent < message.size();) {
+    ssize_t n = send(conn, message.data() + sent, message.size() - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // the client went away: nothing to start
+    sent += static_cast<size_t>(n);
+  }
+}
+
 // The process becomes what a direct run would have been: the client's stdio, folder,
 // environment and umask.
 bool BecomeClient(Command& command) {
@@ -149,30 +206,52 @@ bool BecomeClient(Command& command) {
   return true;
 }
 
+// A command that would start a server of its own (refused: see ServeOneCommand).
+bool IsNestedServe(const Command& command) {
+  for (const std::string& arg : command.args) {
+    if (arg == "--serve" || arg.rfind("--serve=", 0) == 0) return true;
+  }
+  return false;
+}
+
 [[noreturn]] void ServeOneCommand(const absl::Status& prestarted) {
   if (prestarted.ok()) {
     SendControl(kChildReady);
   } else {
     SendControl(kChildFailed, std::string(prestarted.message()));
   }
-  int conn = ReceiveConnection();
-  if (conn < 0) _exit(0);  // the server stopped, or retired this runtime
-  // A client that connected but never sends its command must not hold a runtime for ever: it
-  // gets 10 s, then the runtime goes (nothing ran; a live client would send again).
-  timeval command_timeout{10, 0};
-  setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &command_timeout, sizeof(command_timeout));
+  const std::vector<std::string> own_locale = LocaleEnvironment(environ);
+  int conn = -1;
   Command command;
-  if (!ReceiveCommand(conn, command)) _exit(0);  // nothing ran: the server says so
-  timeval no_timeout{0, 0};
-  setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &no_timeout, sizeof(no_timeout));
+  for (;;) {
+    conn = ReceiveConnection();
+    if (conn < 0) _exit(0);  // the server stopped, or retired this runtime
+    // A client that connected but never sends its command must not hold a runtime for ever:
+    // it gets 10 s, then the runtime goes (nothing ran; a live client would send again).
+    timeval command_timeout{10, 0};
+    setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &command_timeout, sizeof(command_timeout));
+    command = Command();
+    if (!ReceiveCommand(conn, command)) _exit(0);  // nothing ran: the server says so
+    timeval no_timeout{0, 0};
+    setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &no_timeout, sizeof(no_timeout));
+    const std::vector<std::string> locale = LocaleEnvironment(command.env.data());
+    if (locale == own_locale || IsNestedServe(command)) break;
+    // ICU's default locale was fixed in this process with the server's environment; a direct
+    // start is the one way the script sees its own. The runtime stays ready for the next.
+    SendDirectStart(conn, command);
+    for (int fd : command.stdio) close(fd);
+    close(conn);
+    std::fprintf(stderr,
+                 "%s: a command's locale environment (%s) differs from this server's (%s): it "
+                 "was started directly, as snapshot_run would be; start a server with the same "
+                 "environment to run such commands ahead\n",
+                 Options().tool_name, Shown(locale).c_str(), Shown(own_locale).c_str());
+    SendControl(kChildDeclined);
+  }
   SendReply(conn, V8SNAP_SERVE_TAG_STARTED, 0);
   SendControl(kChildStarted);
   int code = 1;
-  bool nested_serve = false;
-  for (const std::string& arg : command.args) {
-    nested_serve = nested_serve || arg == "--serve" || arg.rfind("--serve=", 0) == 0;
-  }
-  if (nested_serve) {
+  if (IsNestedServe(command)) {
     // A command cannot start a server inside a runtime process (it would fork from a process
     // whose V8 threads run: runtime/serve/serve_main.cc says why that is unsafe).
     dprintf(command.stdio[2],

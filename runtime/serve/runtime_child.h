@@ -20,19 +20,22 @@ inline constexpr char kChildFailed = 'E';   // making it failed; the message fol
 inline constexpr char kChildStarted = 'T';  // the client was told STRT: the command runs
 inline constexpr char kChildStale = 'S';    // the snapshot changed: the other ready ones are stale
 inline constexpr char kChildDelivered = 'D';  // the command's exit code reached the client
+inline constexpr char kChildDeclined = 'N';   // told the client to start directly; ready again
 inline constexpr char kServerCommand = 'C';   // carries the client's connection (SCM_RIGHTS)
 
 struct RuntimeChildOptions {
   int control_fd = -1;
   std::vector<std::string> fixed_args;  // the server's run flags, paths made absolute
   std::string snapshot;                 // the --snapshot among them
+  std::string executable;               // the server's binary: what a direct start runs
   const char* tool_name = nullptr;
   const char* builder_name = nullptr;
   RunCommandFn run = nullptr;
 };
 
 // Never returns: the process ends with the command's exit code (or 0 when the server went away
-// before sending one).
+// before sending one). A command whose locale environment differs from this process's is not
+// run here: the client is told to start it directly, and the runtime waits for the next one.
 [[noreturn]] void RunRuntimeChild(RuntimeChildOptions options);
 
 }  // namespace v8snap

@@ -349,6 +349,7 @@ void Server::Fork() {
     child.control_fd = pair[1];
     child.fixed_args = options_.fixed_args;
     child.snapshot = options_.snapshot;
+    child.executable = code_files_.empty() ? std::string() : code_files_[0];
     child.tool_name = tool_;
     child.builder_name = builder_;
     child.run = run_;
@@ -445,6 +446,14 @@ void Server::OnControl(size_t index) {
       break;
     case kChildDelivered:
       child.delivered = true;
+      break;
+    case kChildDeclined:
+      // The client starts the command directly; the runtime, untouched, waits for the next.
+      if (child.conn >= 0) close(child.conn);
+      child.conn = -1;
+      child.started = false;
+      child.delivered = false;
+      if (child.state == State::kBusy) child.state = State::kReady;
       break;
   }
 }

@@ -14,19 +14,24 @@
  *    dies without answering, the server answers SIGD (value = the signal) or EXIT (value = the
  *    code it exited with). A connection that closes before STRT ran nothing: the client may
  *    send the command again.
+ *    Or, instead of STRT, DRCT: the command must start directly (its locale environment is
+ *    not the one the runtime was made with, and ICU's default locale is fixed per process).
+ *    `value` bytes follow: the executable's path, then the whole argv (argv[0] first), each
+ *    NUL-terminated. Nothing ran; the client execs that command itself.
  */
 #ifndef V8SNAP_RUNTIME_SERVE_SERVE_PROTOCOL_H_
 #define V8SNAP_RUNTIME_SERVE_SERVE_PROTOCOL_H_
 
 #include <stdint.h>
 
-#define V8SNAP_SERVE_PROTOCOL_VERSION 1
+#define V8SNAP_SERVE_PROTOCOL_VERSION 2
 /* Larger commands are refused: ARG_MAX-sized argument lists are the most a shell passes. */
 #define V8SNAP_SERVE_MAX_PAYLOAD (8u << 20)
 #define V8SNAP_SERVE_TAG_HELLO "HELO"
 #define V8SNAP_SERVE_TAG_STARTED "STRT"
 #define V8SNAP_SERVE_TAG_EXIT "EXIT"
 #define V8SNAP_SERVE_TAG_SIGNALED "SIGD"
+#define V8SNAP_SERVE_TAG_DIRECT "DRCT"
 #define V8SNAP_SERVE_COMMAND_MAGIC "CMD1"
 
 /* Every reply has this fixed size. */

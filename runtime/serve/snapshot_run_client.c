@@ -6,7 +6,9 @@
  * Usage: snapshot_run_client SOCKET [snapshot_run flags] SCRIPT
  * It hands the server its arguments, working directory, environment, umask and stdio, forwards
  * SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1 and SIGUSR2 to the runtime process, and exits with
- * the command's exit code (or dies of the signal it forwarded, as a direct run would).
+ * the command's exit code (or dies of the signal it forwarded, as a direct run would). When the
+ * server says the command cannot run on a runtime made ahead (its locale differs), the client
+ * execs the direct snapshot_run command line the server sends.
  * The wire format is runtime/serve/serve_protocol.h. */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -263,6 +265,52 @@ static int SendCommand(int fd, int argc, char** argv) {
   return ok;
 }
 
+/* DRCT: the command must start directly (its locale environment is not the server's; see
+ * serve_protocol.h). Reads the command line the server sent and becomes it: this process, with
+ * its own pid, environment, folder, umask and stdio, is then exactly a direct run. */
+static void StartDirectly(int fd, int32_t size, const int* pending, int npending) {
+  if (size <= 0 || (uint32_t)size > V8SNAP_SERVE_MAX_PAYLOAD) {
+    Fail("the server on %s sent a malformed command line to start directly", socket_path);
+  }
+  char* payload = malloc((size_t)size + 1);
+  if (payload == NULL) Fail("out of memory");
+  for (size_t got = 0; got < (size_t)size;) {
+    ssize_t r = read(fd, payload + got, (size_t)size - got);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) Fail("the server on %s went away while sending the command line", socket_path);
+    got += (size_t)r;
+  }
+  payload[size] = '\0';
+  if (payload[size - 1] != '\0') {
+    Fail("the server on %s sent a malformed command line to start directly", socket_path);
+  }
+  /* The path, then argv: one pointer per string, and a NULL. */
+  size_t count = 0;
+  for (int32_t i = 0; i < size; ++i) count += payload[i] == '\0';
+  char** strings = calloc(count + 1, sizeof(char*));
+  if (strings == NULL) Fail("out of memory");
+  size_t n = 0;
+  for (char* at = payload; at < payload + size; at += strlen(at) + 1) strings[n++] = at;
+  if (n < 2 || strings[0][0] == '\0') {
+    Fail("the server on %s sent no command line to start directly", socket_path);
+  }
+  close(fd);
+  /* A signal forwarded before the command started: a direct run would have died of it. */
+  for (int i = 0; i < npending; ++i) {
+    signal(pending[i], SIG_DFL);
+    raise(pending[i]);
+  }
+  for (size_t i = 0; i < sizeof(kForwarded) / sizeof(kForwarded[0]); ++i) {
+    signal(kForwarded[i], SIG_DFL);
+  }
+  execv(strings[0], strings + 1);
+  Fail(
+      "this command must start directly (its locale environment differs from the server's), "
+      "but %s cannot be run: %s\n  fix: run snapshot_run directly, or start the server with "
+      "this command's LANG and LC_* variables",
+      strings[0], strerror(errno));
+}
+
 int main(int argc, char** argv) {
   if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
     fprintf(argc < 2 ? stderr : stdout,
@@ -328,6 +376,9 @@ int main(int argc, char** argv) {
           "nothing ran\n  fix: check the server's output, restart it, or run snapshot_run "
           "directly",
           socket_path, attempt);
+    }
+    if (memcmp(reply.tag, V8SNAP_SERVE_TAG_DIRECT, 4) == 0) {
+      StartDirectly(fd, reply.value, pending, npending);
     }
     if (memcmp(reply.tag, V8SNAP_SERVE_TAG_STARTED, 4) != 0 || reply.pid <= 0) {
       Fail("the server on %s answered the command with an unexpected reply", socket_path);
