@@ -5,7 +5,8 @@ OUT ?= out/release
 GN_ARGS ?= is_debug=false
 NINJA_JOBS ?= $(shell nproc)
 
-.PHONY: all deps build demo test test-asan test-tsan fuzz bench install clean
+.PHONY: all deps build demo test test-asan test-tsan fuzz bench install clean \
+  demo-v8-13 test-v8-13 bench-v8-13
 
 all: build
 
@@ -65,6 +66,18 @@ bench:
 	@gn gen $(BENCH_OUT) --args='$(GN_ARGS)' >/dev/null
 	@ninja -C $(BENCH_OUT) -j $(NINJA_JOBS) bench
 	@bash bench/run_bench.sh $(BENCH_OUT)
+
+# The same on V8 13.6 (Node 24's libnode137), built and run in a Debian unstable root made in
+# third_party/sid-root (tools/sid_root.sh, about a minute the first time; docs/v8_versions.md).
+# Each prints one SKIPPED line instead when unstable's packages cannot be installed.
+demo-v8-13:
+	@bash tools/v8_13.sh demo
+
+test-v8-13:
+	@bash tools/v8_13.sh test
+
+bench-v8-13:
+	@bash tools/v8_13.sh bench
 
 clean:
 	rm -rf out

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# Usage: tools/sid_root.sh [--test]
 # Makes (or brings up to date) third_party/sid-root: a Debian unstable root with V8 13.6
 # (libnode137 + libnode-dev 24.x, which ships v8-fast-api-calls.h) and unstable's own compiler
 # and libraries, for building and testing v8snap against V8 13.6 beside the host's V8 10.2.
@@ -23,7 +24,14 @@ packages=(
   g++ pkg-config python3 generate-ninja ninja-build protobuf-compiler
   libnode-dev libabsl-dev libprotobuf-dev libcli11-dev libxxhash-dev libuv1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  # what the tests compare with and drive: node (unstable's, Node 24) and cmake (the CMake
+  # example), as the host's suite does
+  nodejs cmake
 )
+# `sid_root.sh --test`: also chromium, which renders snapshot_inspect report's page in the tests.
+if [ "${1:-}" = "--test" ]; then
+  packages+=(chromium)
+fi
 
 skip() {
   echo "SKIPPED: V8 13.6 suite: $*"
