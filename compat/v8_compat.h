@@ -7,6 +7,7 @@
 #include <cstddef>
 
 #include "v8-callbacks.h"
+#include "v8-initialization.h"
 #include "v8-isolate.h"
 #include "v8-message.h"
 #include "v8-primitive.h"
@@ -42,6 +43,16 @@ inline bool IsHeapOom(const v8::OOMDetails& details) { return details.is_heap_oo
 using OomDetails = bool;
 inline bool IsHeapOom(bool is_heap_oom) { return is_heap_oom; }
 #endif
+
+// Lets flags change after V8::Initialize, as v8snap does for the next isolate's heap limit
+// (--max-old-space-size, set by the builder around its SnapshotCreator). V8 13 freezes its flags
+// at initialization unless told not to; V8 10.2 never does. Call before V8::Initialize.
+inline void KeepFlagsChangeableAfterInitialize() {
+#if V8_MAJOR_VERSION >= 13
+  constexpr char kFlag[] = "--no-freeze-flags-after-init";
+  v8::V8::SetFlagsFromString(kFlag, sizeof(kFlag) - 1);
+#endif
+}
 
 // The most bytes one Uint8Array may hold.
 inline constexpr size_t kMaxUint8ArrayLength = v8::Uint8Array::kMaxLength;

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "compat/v8_compat.h"
 #include "runtime/shared_read_only_heap.h"
 #include "runtime/v8snap_platform.h"
 #include "v8-initialization.h"
@@ -165,6 +166,7 @@ absl::Status V8Process::Initialize(const std::vector<std::string>& flags,
     return absl::OkStatus();
   }
   // 1. Flags: before anything else, they shape how the platform and heap are set up.
+  compat::KeepFlagsChangeableAfterInitialize();
   for (const std::string& flag : flags) v8::V8::SetFlagsFromString(flag.c_str(), flag.size());
   InitializedFlags() = flags;
   // The seed a rehashable snapshot gives the shared read-only heap it creates.
