@@ -1,6 +1,9 @@
 // Layout computation: extension order, then declaration order, gives op ids and reference indexes.
 #include "check/snapshot_layout.h"
 
+#include <string>
+#include <utility>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "check/v8_internal_references.h"
@@ -49,6 +52,35 @@ absl::StatusOr<RuntimeLayout> ComputeLayout(const std::vector<std::string>& exte
       reference->set_kind(ExternalReferenceRecord::OP_CALLBACK);
 
       result.external_references.push_back(address);
+
+      // A fast op also has its C function and that function's type description in the table:
+      // the op's function template points at both. Ops of one signature share a description
+      // (V8 encodes the first entry of a repeated address), so only the functions must differ.
+      if (op.fast) {
+        std::string fast_name = absl::StrCat(extension, ".", op.name, ".fast");
+        auto fast_address = reinterpret_cast<intptr_t>(op.fast.address);
+        auto [clash, unique] = reference_owner.emplace(fast_address, fast_name);
+        if (!unique) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "external references '", clash->second, "' and '", fast_name,
+              "' have the same address: each fast op needs its own C++ function (was the "
+              "binary linked with identical-code folding?)."));
+        }
+        const std::pair<std::string, ExternalReferenceRecord::Kind> fast_entries[] = {
+            {fast_name, ExternalReferenceRecord::OP_FAST_CALL},
+            {absl::StrCat(fast_name, "_info"), ExternalReferenceRecord::OP_FAST_CALL_INFO}};
+        const intptr_t fast_addresses[] = {fast_address,
+                                           reinterpret_cast<intptr_t>(op.fast.info)};
+        for (int i = 0; i < 2; ++i) {
+          record->add_external_reference_indexes(
+              static_cast<uint32_t>(result.external_references.size()));
+          ExternalReferenceRecord* fast_reference = result.layout.add_external_references();
+          fast_reference->set_index(static_cast<uint32_t>(result.external_references.size()));
+          fast_reference->set_name(fast_entries[i].first);
+          fast_reference->set_kind(fast_entries[i].second);
+          result.external_references.push_back(fast_addresses[i]);
+        }
+      }
       result.ops.push_back(&op);
     }
   }

@@ -10,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "compat/fast_call.h"
 #include "compat/v8_compat.h"
 #include "runtime/commonjs.h"
 #include "v8-exception.h"
@@ -390,9 +391,9 @@ absl::Status InstallOps(v8::Isolate* isolate, v8::Local<v8::Context> context,
   for (size_t id = 0; id < layout.ops.size(); ++id) {
     const OpDecl& op = *layout.ops[id];
     // The op id rides along as the function's data: the runtime uses it to name a disabled op.
-    v8::Local<v8::FunctionTemplate> tmpl = v8::FunctionTemplate::New(
+    v8::Local<v8::FunctionTemplate> tmpl = compat::NewOpTemplate(
         isolate, op.callback, v8::Integer::NewFromUnsigned(isolate, static_cast<uint32_t>(id)),
-        v8::Local<v8::Signature>(), op.arity, v8::ConstructorBehavior::kThrow);
+        op.arity, op.fast);
     v8::Local<v8::Function> function;
     if (!tmpl->GetFunction(context).ToLocal(&function)) {
       return absl::InternalError(absl::StrCat("could not create op function ", op.name));

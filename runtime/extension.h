@@ -8,6 +8,10 @@
 //       {"op_add", OpAdd, /*arity=*/2, v8snap::OpMode::kSync},
 //   });
 //
+// An op whose arguments and result are plain numbers or booleans may also have a fast function
+// (compat/fast_call.h: `{"op_add", OpAdd, 2, v8snap::OpMode::kSync,
+// v8snap::compat::MakeFastCall(&FastAdd)}`).
+//
 // JS reaches it as `v8snap.core.ops.op_add(1, 2)`. The manifest decides where "foo" sits in the
 // load order; the registry only says which ops it has, in declaration order.
 #ifndef V8SNAP_RUNTIME_EXTENSION_H_
@@ -17,6 +21,7 @@
 #include <string>
 #include <vector>
 
+#include "compat/fast_call.h"
 #include "v8-function-callback.h"
 
 namespace v8snap {
@@ -33,6 +38,9 @@ struct OpDecl {
   v8::FunctionCallback callback;
   int arity = 0;  // Declared argument count (Function.length); part of the op's signature.
   OpMode mode = OpMode::kSync;
+  // The op's Fast API function, if it has one (compat/fast_call.h): V8 13.6's optimized code
+  // calls it instead of `callback`; empty on a V8 without the Fast API.
+  compat::FastCall fast;
 };
 
 struct ExtensionDecl {
