@@ -80,6 +80,12 @@ step "whole-process start-up through a pre-started runtime ($runs interleaved ru
 # the client's wall time is the figure (its CPU time leaves out the runtime process's work).
 bash bench/serve_timing.sh "$out" "$data/snapshots/default.bin" "$runs" "$results/startup_serve.json"
 
+step "real-library start-ups: typescript, lodash, preact, marked, acorn ($runs interleaved runs each)"
+# Each library layered on the default runtime (clear and keep builds), direct, pre-started,
+# Node's own --build-snapshot of the same file, and deno run for typescript.
+bash bench/library_bench.sh "$out" "$data" "$runs" "$results/library.json" \
+  "$results/library_sizes.json"
+
 step "snapshot_builder vs node --build-snapshot"
 tmp="$(mktemp -d)"
 trap 'rm -rf "$tmp"' EXIT

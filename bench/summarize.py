@@ -87,6 +87,107 @@ def ratio(a, b):
     return a / b
 
 
+# bench/library_bench.sh: real npm libraries layered on the default runtime. The figures that
+# compare with another program (Node's own snapshot, deno run) or go through the pre-started
+# runtime use wall time, as startup_vs_deno does (a client's CPU time leaves out the runtime
+# process; Node and Deno compile on threads of their own), with a KEY_cpu twin where both sides
+# are direct. keep against clear compares snapshot_run with itself: CPU time, with a KEY_wall twin.
+def library_figures(results, s, extra):
+    path = os.path.join(results, "library.json")
+    if not os.path.exists(path):
+        return []
+    timing = load_json(path)
+    sizes_path = os.path.join(results, "library_sizes.json")
+    sizes = load_json(sizes_path) if os.path.exists(sizes_path) else {}
+    names = []
+    for key in timing:
+        lib = key.split(".", 1)[0]
+        if lib not in names:
+            names.append(lib)
+    names.sort(key=lambda n: (n != "typescript", n == "default", n))
+
+    def get(lib, kind, metric="wall_ms"):
+        row = timing.get(f"{lib}.{kind}")
+        return row[metric] if row else None
+
+    ms = {kind: {} for kind in ("direct", "direct_cpu", "keep_cpu", "prestarted", "node", "deno")}
+    for lib in names:
+        ms["direct"][lib] = get(lib, "direct")
+        ms["direct_cpu"][lib] = get(lib, "direct", "cpu_ms")
+        ms["keep_cpu"][lib] = get(lib, "keep", "cpu_ms")
+        ms["prestarted"][lib] = get(lib, "prestarted")
+        ms["node"][lib] = get(lib, "node")
+        ms["deno"][lib] = get(lib, "deno")
+        s[f"library_startup_vs_node_snapshot_{lib}"] = ratio(get(lib, "direct"), get(lib, "node"))
+        s[f"library_startup_vs_node_snapshot_{lib}_cpu"] = ratio(
+            get(lib, "direct", "cpu_ms"), get(lib, "node", "cpu_ms"))
+        s[f"library_startup_prestarted_vs_node_snapshot_{lib}"] = ratio(get(lib, "prestarted"),
+                                                                         get(lib, "node"))
+        s[f"library_keep_vs_clear_{lib}"] = ratio(get(lib, "keep", "cpu_ms"),
+                                                  get(lib, "direct", "cpu_ms"))
+        s[f"library_keep_vs_clear_{lib}_wall"] = ratio(get(lib, "keep"), get(lib, "direct"))
+        if get(lib, "use_clear") is not None:
+            s[f"library_keep_vs_clear_{lib}_use"] = ratio(get(lib, "use_keep", "cpu_ms"),
+                                                          get(lib, "use_clear", "cpu_ms"))
+            s[f"library_keep_vs_clear_{lib}_use_wall"] = ratio(get(lib, "use_keep"),
+                                                               get(lib, "use_clear"))
+            extra[f"library_use_ms_{lib}"] = {"clear_cpu": get(lib, "use_clear", "cpu_ms"),
+                                              "keep_cpu": get(lib, "use_keep", "cpu_ms"),
+                                              "clear": get(lib, "use_clear"),
+                                              "keep": get(lib, "use_keep")}
+        size = sizes.get(lib, {})
+        s[f"library_keep_blob_vs_clear_{lib}"] = ratio(size.get("keep"), size.get("clear"))
+    s["library_startup_vs_node_snapshot"] = s.get("library_startup_vs_node_snapshot_typescript")
+    s["library_startup_vs_node_snapshot_cpu"] = s.get(
+        "library_startup_vs_node_snapshot_typescript_cpu")
+    s["library_startup_typescript_vs_deno"] = ratio(get("typescript", "direct"),
+                                                    get("typescript", "deno"))
+    s["library_startup_typescript_vs_deno_cpu"] = ratio(get("typescript", "direct", "cpu_ms"),
+                                                        get("typescript", "deno", "cpu_ms"))
+    s["library_startup_typescript_prestarted_vs_deno"] = ratio(get("typescript", "prestarted"),
+                                                               get("typescript", "deno"))
+    s["library_startup_typescript_prestarted_vs_node_snapshot"] = s.get(
+        "library_startup_prestarted_vs_node_snapshot_typescript")
+    extra["library_startup_ms"] = {k: v for k, v in ms["direct"].items() if v is not None}
+    extra["library_startup_cpu_ms"] = ms["direct_cpu"]
+    extra["library_startup_keep_cpu_ms"] = ms["keep_cpu"]
+    extra["library_startup_prestarted_ms"] = ms["prestarted"]
+    extra["library_node_snapshot_ms"] = {k: v for k, v in ms["node"].items() if v is not None}
+    extra["library_deno_ms"] = {k: v for k, v in ms["deno"].items() if v is not None}
+    extra["library_blob_bytes"] = sizes
+    return [(lib, ms["direct"][lib], ms["prestarted"][lib], ms["node"][lib], ms["deno"][lib],
+             s.get(f"library_startup_vs_node_snapshot_{lib}"),
+             s.get(f"library_startup_prestarted_vs_node_snapshot_{lib}"),
+             s.get(f"library_keep_vs_clear_{lib}"), sizes.get(lib, {})) for lib in names]
+
+
+def print_library_rows(rows, summary):
+    if not rows:
+        print("\nreal-library start-up: not measured (bench/library_bench.sh found no packages)")
+        return
+    def num(v, f):
+        width = int(f.split(".")[0])
+        return format(v, f) if v is not None else format("n/a", f">{width}s")
+    print("\nreal-library start-up (wall ms, median; ratios v8snap / other, < 1 is faster):")
+    print(f"  {'library':10s} {'direct':>7s} {'pre-st.':>7s} {'node sn.':>8s} {'deno':>7s}"
+          f" {'vs node':>7s} {'pre/node':>8s} {'keep/clr':>8s}  blob clear / keep / node")
+    for lib, direct, pre, node, deno, vs_node, pre_node, keep, size in rows:
+        blob = " / ".join(f"{size[k] / 1e6:.2f}" if size.get(k) else "n/a"
+                          for k in ("clear", "keep", "node"))
+        print(f"  {lib:10s} {num(direct, '7.1f')} {num(pre, '7.1f')} {num(node, '8.1f')}"
+              f" {num(deno, '7.1f')} {num(vs_node, '7.3f')} {num(pre_node, '8.3f')}"
+              f" {num(keep, '8.3f')}  {blob} MB")
+    for key in ("library_startup_vs_node_snapshot", "library_startup_typescript_vs_deno",
+                "library_startup_typescript_prestarted_vs_deno",
+                "library_startup_typescript_prestarted_vs_node_snapshot",
+                "library_keep_vs_clear_typescript_use"):
+        value = summary.get(key)
+        print(f"  {key:56s} {value:8.3f}" if value is not None else f"  {key:56s}      n/a")
+    print("  (keep/clr: CPU time of the same script from a --code-cache=keep and a clear build;"
+          " typescript_use: transpileModule of one line;\n   default: the default runtime alone,"
+          " bench/hello.js)")
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: summarize.py OUT")
@@ -224,6 +325,7 @@ def main():
         heap = load_json(heap_path)
         s["inspect_heap_vs_build"] = ratio(heap["heap"]["cpu_ms"], heap["build"]["cpu_ms"])
         extra["inspect_heap_large_ms"] = {k: v["cpu_ms"] for k, v in heap.items()}
+    library_rows = library_figures(results, s, extra)
     extra["rss_kib_per_runtime"] = rss
     extra["rss_snapshot_vs_source_default"] = ratio(rss.get("snapshot:default"),
                                                     rss.get("source:default"))
@@ -304,6 +406,7 @@ def main():
         print(f"  {n:5d} ops  sidecar {ops_curve['sidecar_bytes'][n]!s:>8} B  decode"
               f" {fmt(ops_curve['decode_us'][n])}  check {fmt(ops_curve['check_us'][n])}"
               f"  diff {fmt(ops_curve['diff_all_moved_us'][n])} µs")
+    print_library_rows(library_rows, summary)
     print(f"\nwrote {os.path.join(out, 'summary.json')}")
 
 

@@ -33,11 +33,13 @@ if [ "${1:-}" = "--fuzz" ]; then
 fi
 
 # `install_deps.sh --bench`: also what make bench times against: python3 runs its scripts, and
-# Node (`node --build-snapshot`, builder_vs_node) comes from Debian's nodejs unless a `node` is
-# already on PATH (a nodesource nodejs conflicts with Debian's libnode108).
+# Node (`node --build-snapshot`, builder_vs_node and the library snapshots) comes from Debian's
+# nodejs unless a `node` is already on PATH (a nodesource nodejs conflicts with Debian's
+# libnode108); npm fetches Deno and the pinned library packages (end of this script).
 if [ "${1:-}" = "--bench" ]; then
   apt_packages+=(python3)
   command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 fi
 
 missing=()
@@ -76,4 +78,15 @@ if [ ! -f "$v8_dir/.complete" ]; then
   lib="$v8_dir/usr/lib/x86_64-linux-gnu"
   [ -e "$lib/libnode.so" ] || ln -s libnode.so.108 "$lib/libnode.so"
   touch "$v8_dir/.complete"
+fi
+
+# `--bench`, last: Deno (bench/serve_timing.sh, bench/library_bench.sh) and the pinned npm
+# packages whose snapshots make bench times, both cached under out/ by npm. Without the npm
+# registry the bench runs on and leaves those figures out.
+if [ "${1:-}" = "--bench" ]; then
+  bash "$root/tools/install_deno.sh" >/dev/null ||
+    echo "install_deps: Deno could not be fetched: make bench leaves the Deno figures out" >&2
+  sh "$root/tools/fetch_bench_packages.sh" >/dev/null ||
+    echo "install_deps: the bench's npm packages could not be fetched: make bench leaves the" \
+         "real-library figures out" >&2
 fi
