@@ -2,10 +2,11 @@
 // are JS; each benchmark iteration calls one of them once with kCallsPerIteration calls inside,
 // after TurboFan has optimized it. items_per_second is calls per second.
 //   js_function   a plain JS function (TurboFan inlines it)
-//   op            the `bench` extension's op, bound like every op (a FunctionCallback)
-//   fast_api_op   the same op as a V8 Fast API call (a CFunction beside the callback), installed
-//                 by this file since the runtime's op binding has no fast-call slot yet: what
-//                 fast ops would buy (bench/fast_api_abi.h; docs/performance.md)
+//   op            the `bench` extension's op, bound like every op (a FunctionCallback, and on
+//                 V8 13.6 its Fast API function: compat/fast_call.h)
+//   fast_api_op   the same work as a Fast API call installed by this file (bench/fast_api_abi.h):
+//                 on 10.2, whose ops have no fast path, what fast ops would buy there
+//                 (docs/performance.md)
 #include <memory>
 #include <string>
 
@@ -56,20 +57,12 @@ void SlowMix(const v8::FunctionCallbackInfo<v8::Value>& info) {
 
 // Installs globalThis.fastMix (the fast-API op) and loopFast, shaped like loopOp.
 void InstallFastMix(JsRuntime& runtime) {
-  static const v8::CTypeInfo kArgs[] = {v8::CTypeInfo(v8::CTypeInfo::Type::kV8Value),
-                                        v8::CTypeInfo(v8::CTypeInfo::Type::kInt32)};
-  static const v8::CFunctionInfo* kInfo =
-      new v8::CFunctionInfo(v8::CTypeInfo(v8::CTypeInfo::Type::kInt32), 2, kArgs);
-  static const v8::CFunction* kFastMix =
-      new v8::CFunction(reinterpret_cast<const void*>(&FastMix), kInfo);
   v8::Isolate* isolate = runtime.isolate();
   v8::Isolate::Scope isolate_scope(isolate);
   v8::HandleScope scope(isolate);
   v8::Local<v8::Context> context = runtime.context();
   v8::Context::Scope context_scope(context);
-  v8::Local<v8::FunctionTemplate> tmpl = v8::FunctionTemplate::New(
-      isolate, SlowMix, v8::Local<v8::Value>(), v8::Local<v8::Signature>(), 1,
-      v8::ConstructorBehavior::kThrow, v8::SideEffectType::kHasSideEffect, kFastMix);
+  v8::Local<v8::FunctionTemplate> tmpl = NewFastTemplate(isolate, SlowMix, &FastMix);
   CheckOk(context->Global()
                   ->Set(context, v8::String::NewFromUtf8Literal(isolate, "fastMix"),
                         tmpl->GetFunction(context).ToLocalChecked())
