@@ -179,26 +179,46 @@ absl::StatusOr<V8BlobHeader> ParseV8BlobHeader(absl::string_view blob) {
   return header;
 }
 
-uint32_t V8BlobChecksum(absl::string_view blob) {
-  if (blob.size() < kChecksummedFrom) return 0;
-  // adler32 with both sums starting at 0 (V8 calls zlib's adler32(0, ...)). 5552 is the most
-  // bytes that can be summed before the 32-bit accumulators must be reduced.
-  constexpr uint32_t kModulus = 65521;
+V8Sums ComputeV8Sums(absl::string_view bytes) {
+  // adler32 reduces both sums mod 65521, Fletcher-32 mod 65535. 5552 is the most bytes that can
+  // be summed, for either modulus, before the 32-bit accumulators must be reduced; the residues
+  // are those of V8's reduction after every byte.
+  constexpr uint32_t kAdlerModulus = 65521;
+  constexpr uint32_t kFletcherModulus = 65535;
   constexpr size_t kBlock = 5552;
-  uint32_t a = 0, b = 0;
-  const auto* p = reinterpret_cast<const unsigned char*>(blob.data()) + kChecksummedFrom;
-  size_t left = blob.size() - kChecksummedFrom;
+  uint32_t a = 0, b = 0;  // adler32
+  uint32_t c = 0, d = 0;  // Fletcher-32
+  const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());
+  size_t left = bytes.size();
   while (left > 0) {
     size_t n = left < kBlock ? left : kBlock;
     left -= n;
     while (n--) {
-      a += *p++;
+      a += *p;
       b += a;
+      c += *p++;
+      d += c;
     }
-    a %= kModulus;
-    b %= kModulus;
+    a %= kAdlerModulus;
+    b %= kAdlerModulus;
+    c %= kFletcherModulus;
+    d %= kFletcherModulus;
   }
-  return b << 16 | a;
+  return V8Sums{b << 16 | a, d << 16 | c};
+}
+
+uint32_t V8BlobChecksum(absl::string_view blob, const V8BlobHeader& header) {
+  if (blob.size() < kChecksummedFrom) return 0;
+  const V8Sums sums = ComputeV8Sums(blob.substr(kChecksummedFrom));
+  if (header.read_only_checksum == 0) return sums.adler32;  // the 10.2 layout
+  for (const V8BlobSection& section : header.sections) {
+    if (section.name != "read-only" || section.offset + section.size > blob.size()) continue;
+    if (ComputeV8Sums(blob.substr(section.offset, section.size)).fletcher32 ==
+        header.read_only_checksum) {
+      return sums.fletcher32;
+    }
+  }
+  return sums.adler32;
 }
 
 }  // namespace v8snap

@@ -6,7 +6,7 @@
 //   absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(blob_bytes);
 //   if (!header.ok()) ...;                       // kDataLoss: truncated or not a V8 blob
 //   for (const V8BlobSection& s : header->sections) print(s.name, s.size);
-//   bool intact = V8BlobChecksum(blob_bytes) == header->checksum;
+//   bool intact = V8BlobChecksum(blob_bytes, *header) == header->checksum;
 //
 // The layout (V8 10.2, src/snapshot/snapshot.cc, SnapshotImpl; all uint32 little-endian):
 //   [0] number of contexts N   [4] rehashability   [8] checksum (adler32 of bytes 12..end)
@@ -64,10 +64,22 @@ inline constexpr uint32_t kMaxV8BlobContexts = 1u << 16;
 // version string. kDataLoss, naming the field, offset and expected range, on anything else.
 absl::StatusOr<V8BlobHeader> ParseV8BlobHeader(absl::string_view blob);
 
-// The checksum V8 computes over a blob (adler32 starting at 0, over every byte after the
-// checksum field; the same in 10.2 and 13.6). Reads the whole blob; 0 for a blob shorter than
-// the header's first fields.
-uint32_t V8BlobChecksum(absl::string_view blob);
+// The two sums a V8 may checksum with (its src/snapshot/snapshot-utils.cc, Checksum), both
+// starting at 0: zlib's adler32 when V8 is built with zlib (V8_USE_ZLIB; every V8 10.2, so
+// Debian 12's libnode108), its own Fletcher-32 (both sums mod 65535) when it is not (Debian's V8
+// 13.6, libnode137). Reads `bytes` once.
+struct V8Sums {
+  uint32_t adler32 = 0;
+  uint32_t fletcher32 = 0;
+};
+V8Sums ComputeV8Sums(absl::string_view bytes);
+
+// The checksum V8 wrote into the header of `blob` (parsed as `header`) if the blob is as V8
+// wrote it: V8's sum of every byte after the checksum field (the same bytes in both layouts). The
+// blob says which sum its V8 uses: a blob of the 10.2 layout, adler32; in the 11+ layout the
+// header's read-only checksum is the same sum of the read-only section, so whichever of the two
+// equals it there (adler32 when neither does: that section was changed too).
+uint32_t V8BlobChecksum(absl::string_view blob, const V8BlobHeader& header);
 
 }  // namespace v8snap
 

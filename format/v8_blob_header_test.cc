@@ -45,7 +45,7 @@ std::string MakeBlob(const std::vector<uint32_t>& context_payloads, bool rehasha
     PutU32(blob, 84 + 4 * i, static_cast<uint32_t>(blob.size()));
     blob += Section(context_payloads[i], 'c');
   }
-  PutU32(blob, 8, V8BlobChecksum(blob));
+  PutU32(blob, 8, ComputeV8Sums(absl::string_view(blob).substr(12)).adler32);
   return blob;
 }
 
@@ -56,7 +56,7 @@ TEST(V8BlobHeaderTest, ParsesEveryFieldAndSection) {
   EXPECT_EQ(header->num_contexts, 1u);
   EXPECT_TRUE(header->rehashable);
   EXPECT_EQ(header->version, "10.2.154.26-node.37");
-  EXPECT_EQ(header->checksum, V8BlobChecksum(blob));
+  EXPECT_EQ(header->checksum, V8BlobChecksum(blob, *header));
   std::vector<std::string> names;
   uint64_t covered = 0;
   for (const V8BlobSection& s : header->sections) {
@@ -73,23 +73,30 @@ TEST(V8BlobHeaderTest, ParsesEveryFieldAndSection) {
 }
 
 // A blob as V8 13.6 lays it out: the read-only section's checksum at 12, the version string at
-// 16, every later field 4 bytes on (the numbers are those of a real 13.6 blob's header).
-std::string MakeBlob13(uint32_t context_payload) {
+// 16, every later field 4 bytes on. Both checksums are summed as a V8 built without zlib sums
+// them (Fletcher-32: Debian's libnode137), or with zlib (adler32) when `zlib` is set. The
+// read-only section is long enough for the two sums of it to differ.
+std::string MakeBlob13(uint32_t context_payload, bool zlib = false) {
   const std::string version = "13.6.233.17-node.63";
   size_t startup = 96;  // 88 + 4 for one context, aligned to 8
   std::string blob(startup, '\0');
   PutU32(blob, 0, 1);
   PutU32(blob, 4, 0);
-  PutU32(blob, 12, 0xb6785c0e);
   blob.replace(16, version.size(), version);
   blob += Section(40, 's');
-  PutU32(blob, 80, static_cast<uint32_t>(blob.size()));
-  blob += Section(24, 'r');
+  const size_t read_only = blob.size();
+  PutU32(blob, 80, static_cast<uint32_t>(read_only));
+  blob += Section(6000, '\xff');
   PutU32(blob, 84, static_cast<uint32_t>(blob.size()));
   blob += Section(16, 'h');
   PutU32(blob, 88, static_cast<uint32_t>(blob.size()));
   blob += Section(context_payload, 'c');
-  PutU32(blob, 8, V8BlobChecksum(blob));
+  auto sum = [zlib](absl::string_view bytes) {
+    V8Sums sums = ComputeV8Sums(bytes);
+    return zlib ? sums.adler32 : sums.fletcher32;
+  };
+  PutU32(blob, 12, sum(absl::string_view(blob).substr(read_only, 6008)));
+  PutU32(blob, 8, sum(absl::string_view(blob).substr(12)));
   return blob;
 }
 
@@ -99,8 +106,10 @@ TEST(V8BlobHeaderTest, ReadsTheV8_13LayoutWithItsReadOnlyChecksum) {
   ASSERT_TRUE(header.ok()) << header.status();
   EXPECT_EQ(header->version, "13.6.233.17-node.63");
   EXPECT_FALSE(header->rehashable);
-  EXPECT_EQ(header->read_only_checksum, 0xb6785c0eu);
-  EXPECT_EQ(header->checksum, V8BlobChecksum(blob));
+  EXPECT_EQ(header->read_only_checksum,
+            ComputeV8Sums(absl::string_view(blob).substr(header->sections[2].offset,
+                                                          header->sections[2].size))
+                .fletcher32);
   std::vector<std::string> names;
   uint64_t covered = 0;
   for (const V8BlobSection& s : header->sections) {
@@ -116,6 +125,30 @@ TEST(V8BlobHeaderTest, ReadsTheV8_13LayoutWithItsReadOnlyChecksum) {
   EXPECT_EQ(ParseV8BlobHeader(MakeBlob({32}))->read_only_checksum, 0u);
 }
 
+TEST(V8BlobHeaderTest, TheChecksumIsSummedAsTheBlobsV8SumsIt) {
+  // Debian's 13.6 (no zlib): Fletcher-32, told by the read-only checksum.
+  std::string fletcher = MakeBlob13(32);
+  absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(fletcher);
+  ASSERT_TRUE(header.ok()) << header.status();
+  V8Sums sums = ComputeV8Sums(absl::string_view(fletcher).substr(12));
+  ASSERT_NE(sums.adler32, sums.fletcher32);
+  EXPECT_EQ(V8BlobChecksum(fletcher, *header), sums.fletcher32);
+  EXPECT_EQ(V8BlobChecksum(fletcher, *header), header->checksum);
+  // A 13.6 built with zlib: adler32.
+  std::string adler = MakeBlob13(32, /*zlib=*/true);
+  header = ParseV8BlobHeader(adler);
+  ASSERT_TRUE(header.ok()) << header.status();
+  EXPECT_EQ(V8BlobChecksum(adler, *header), header->checksum);
+  // One byte changed anywhere after the checksum field, in the read-only section too: no match.
+  for (size_t at : {size_t{20}, size_t{200}, fletcher.size() - 1}) {
+    std::string edited = fletcher;
+    edited[at] = static_cast<char>(edited[at] ^ 1);
+    header = ParseV8BlobHeader(edited);
+    ASSERT_TRUE(header.ok()) << at;
+    EXPECT_NE(V8BlobChecksum(edited, *header), header->checksum) << at;
+  }
+}
+
 TEST(V8BlobHeaderTest, SeveralContexts) {
   absl::StatusOr<V8BlobHeader> header = ParseV8BlobHeader(MakeBlob({8, 16, 24}, false));
   ASSERT_TRUE(header.ok()) << header.status();
@@ -127,12 +160,19 @@ TEST(V8BlobHeaderTest, SeveralContexts) {
   EXPECT_EQ(header->sections[0].size, 96u);  // 84 + 12, aligned to 8
 }
 
-TEST(V8BlobHeaderTest, ChecksumIsV8sAdler32FromZero) {
-  // zlib.adler32(b"Wikipedia", 0) == 0x11dd0397, after the 12 bytes V8 leaves out.
-  EXPECT_EQ(V8BlobChecksum(std::string(12, 'x') + "Wikipedia"), 0x11dd0397u);
-  // Long enough to need the periodic reduction: zlib.adler32(b"\xff" * 100000, 0).
-  EXPECT_EQ(V8BlobChecksum(std::string(12, 'x') + std::string(100000, '\xff')), 0x8ddc302bu);
-  EXPECT_EQ(V8BlobChecksum("short"), 0u);
+TEST(V8BlobHeaderTest, SumsAreV8sAdler32AndFletcher32FromZero) {
+  // zlib.adler32(b"Wikipedia", 0) == 0x11dd0397; for so few bytes Fletcher-32 is the same.
+  V8Sums wiki = ComputeV8Sums("Wikipedia");
+  EXPECT_EQ(wiki.adler32, 0x11dd0397u);
+  EXPECT_EQ(wiki.fletcher32, 0x11dd0397u);
+  // Long enough to need the periodic reduction: zlib.adler32(b"\xff" * 100000, 0), and V8's
+  // Fletcher-32 loop (sum1 = (sum1 + byte) % 65535; sum2 = (sum2 + sum1) % 65535) over the same.
+  V8Sums ff = ComputeV8Sums(std::string(100000, '\xff'));
+  EXPECT_EQ(ff.adler32, 0x8ddc302bu);
+  EXPECT_EQ(ff.fletcher32, 0x78871ae5u);
+  EXPECT_EQ(ComputeV8Sums("").adler32, 0u);
+  // A blob too short for the checksum field.
+  EXPECT_EQ(V8BlobChecksum("short", V8BlobHeader{}), 0u);
 }
 
 struct Damage {

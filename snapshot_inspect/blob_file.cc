@@ -124,7 +124,7 @@ absl::Status CheckBlobLoadableByV8(absl::string_view blob, const V8BlobHeader& h
         "V8 ",
         header.version, "."));
   }
-  const uint32_t checksum = V8BlobChecksum(blob);
+  const uint32_t checksum = V8BlobChecksum(blob, header);
   if (checksum != header.checksum) {
     return absl::DataLossError(absl::StrFormat(
         "snapshot blob '%s': its V8 header records checksum 0x%08x, but its bytes sum to "

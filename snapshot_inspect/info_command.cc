@@ -72,7 +72,7 @@ void RenderSections(const InfoReport& r, std::string& out) {
                                                   : std::string("the builder's hash seed"),
                                              "; docs/reliability.md)")});
   }
-  facts.AddRow({"checksum", absl::StrCat("0x", h.checksum(), " (adler32, checked by verify)")});
+  facts.AddRow({"checksum", absl::StrCat("0x", h.checksum(), " (checked by verify)")});
   absl::StrAppend(&out, facts.Render("  "));
   TextTable t({"section", "offset", "size", "bytes", "share"},
               {TextTable::kLeft, TextTable::kRight, TextTable::kRight, TextTable::kRight,

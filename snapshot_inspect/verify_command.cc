@@ -48,7 +48,7 @@ void CheckHeader(const SnapshotPair& pair, const std::string& blob_path, VerifyR
            absl::StrCat(header->num_contexts, header->num_contexts == 1 ? " context, " : " contexts, ",
                         header->sections.size(), " sections covering ",
                         GroupedNumber(pair.blob.size()), " bytes"));
-  uint32_t checksum = V8BlobChecksum(pair.blob);
+  uint32_t checksum = V8BlobChecksum(pair.blob, *header);
   AddCheck(report, "V8 checksum", checksum == header->checksum,
            checksum == header->checksum
                ? absl::StrFormat("0x%08x", checksum)
