@@ -24,9 +24,9 @@ packages=(
   g++ pkg-config python3 generate-ninja ninja-build protobuf-compiler
   libnode-dev libabsl-dev libprotobuf-dev libcli11-dev libxxhash-dev libuv1-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  # what the tests compare with and drive: node (unstable's, Node 24) and cmake (the CMake
-  # example), as the host's suite does
-  nodejs cmake
+  # what the tests compare with and drive: node (unstable's, Node 24), cmake (the CMake
+  # example) and make (examples/embedder's Makefile), as the host's suite does
+  nodejs cmake make
 )
 # `sid_root.sh --test`: also chromium, which renders snapshot_inspect report's page in the tests.
 if [ "${1:-}" = "--test" ]; then
