@@ -57,8 +57,11 @@ sudo_cmd=()
 [ "$(id -u)" -eq 0 ] || sudo_cmd=(sudo)
 
 if ! command -v debootstrap >/dev/null 2>&1; then
-  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends debootstrap >/dev/null ||
-    skip "debootstrap could not be installed"
+  # A fresh machine may have no package lists yet: update once, then install.
+  "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends debootstrap >/dev/null 2>&1 || {
+    "${sudo_cmd[@]}" apt-get update -qq >/dev/null 2>&1
+    "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends debootstrap >/dev/null
+  } || skip "debootstrap could not be installed on this machine"
 fi
 
 if [ ! -f "$sid/.bootstrapped" ]; then
