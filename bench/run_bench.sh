@@ -68,12 +68,23 @@ for spec in bare:default snapshot:default source:default snapshot:synth source:s
 done
 
 step "whole-process start-up ($runs interleaved runs each)"
+# The floor and hello.js with libnode as Debian ships it and as install_deps.sh binds it
+# (tools/bind_libnode_calls.py; docs/performance.md, "The direct-start floor"), both through
+# env, so that both pay the same for it.
+libnode_pair=()
+if [ -f "$root/third_party/v8/debian-libnode/libnode.so.108" ]; then
+  for v in "debian:$root/third_party/v8/debian-libnode" "bound:$root/third_party/v8/usr/lib/x86_64-linux-gnu"; do
+    libnode_pair+=("floor_libnode_${v%%:*}=/usr/bin/env LD_LIBRARY_PATH=${v#*:} $out/v8_floor"
+      "snapshot_run_libnode_${v%%:*}=/usr/bin/env LD_LIBRARY_PATH=${v#*:} $out/snapshot_run --snapshot $data/snapshots/default.bin bench/hello.js")
+  done
+fi
 python3 bench/process_timing.py --runs "$runs" --json "$results/startup.json" \
   "floor=$out/v8_floor" \
   "floor_isolate=$out/v8_floor --isolate" \
   "snapshot_run=$out/snapshot_run --snapshot $data/snapshots/default.bin bench/hello.js" \
   "snapshot_run_no_snapshot=$out/snapshot_run --no-snapshot bench/hello.js" \
-  "snapshot_run_demo=$out/snapshot_run --snapshot $data/snapshots/default.bin --allow-read=examples examples/hello.js"
+  "snapshot_run_demo=$out/snapshot_run --snapshot $data/snapshots/default.bin --allow-read=examples examples/hello.js" \
+  "${libnode_pair[@]}"
 
 step "whole-process start-up through a pre-started runtime ($runs interleaved runs each)"
 # snapshot_run --serve keeps the next runtime made (docs/runtime.md, "Pre-started runtimes");

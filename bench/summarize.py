@@ -305,6 +305,13 @@ def main():
     extra["startup_demo_vs_floor"] = process(startup, "snapshot_run_demo", "floor")[0]
     extra["startup_no_snapshot_vs_snapshot"] = process(
         startup, "snapshot_run_no_snapshot", "snapshot_run")[0]
+    # libnode's own calls bound in the file (tools/bind_libnode_calls.py) / libnode as Debian
+    # ships it: v8_floor and hello.js (docs/performance.md, "The direct-start floor").
+    if "floor_libnode_debian" in startup:
+        extra["floor_bound_vs_debian_libnode"] = process(
+            startup, "floor_libnode_bound", "floor_libnode_debian")[0]
+        extra["startup_bound_vs_debian_libnode"] = process(
+            startup, "snapshot_run_libnode_bound", "snapshot_run_libnode_debian")[0]
     # bench/serve_timing.sh: hello.js direct and through a pre-started runtime (wall time: the
     # client's CPU time leaves out the runtime process that does the work), and deno run.
     serve_path = os.path.join(results, "startup_serve.json")
@@ -389,7 +396,8 @@ def main():
                 "pool_first_script_vs_cold_wall", "pool_back_to_back_vs_cold_wall",
                 "op_call_vs_js_call_fast_api", "startup_floor_isolate_vs_floor",
                 "startup_demo_vs_floor", "load_dispose_share",
-                "startup_no_snapshot_vs_snapshot", "rss_snapshot_vs_source_default",
+                "startup_no_snapshot_vs_snapshot", "floor_bound_vs_debian_libnode",
+                "startup_bound_vs_debian_libnode", "rss_snapshot_vs_source_default",
                 "rss_snapshot_vs_source_synth", "check_share_of_load_synth",
                 "sidecar_decode_arena_vs_heap", "load_vs_bare_isolate_separate",
                 "extension_cost_saved_separate", "source_vs_load_separate"):
