@@ -32,7 +32,7 @@ sudo_cmd=()
 # at Debian 12's tools and libraries. What the suites read is passed through.
 pass_env=(HOME=/root PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin LANG=C.UTF-8)
 for name in TERM CI NINJA_JOBS V8SNAP_STRESS_SCALE BENCH_RUNS BENCH_REPETITIONS BENCH_MIN_TIME \
-  BENCH_FILTER SOURCE_DATE_EPOCH; do
+  BENCH_FILTER SOURCE_DATE_EPOCH V8SNAP_OTHER_BUILD; do
   [ -n "${!name:-}" ] && pass_env+=("$name=${!name}")
 done
 

@@ -1,13 +1,25 @@
 #!/usr/bin/env bash
 # Runs every test binary of a build folder and ends with one line "N passed, N failed".
-# Usage: tools/run_tests.sh OUT_DIR
+# Usage: tools/run_tests.sh OUT_DIR [BINARY...]   (BINARY: more gtest binaries to run and count)
+#        tools/run_tests.sh --only BINARY...       (just those)
 set -u
-out="${1:-out/release}"
+only=0
+if [ "${1:-}" = --only ]; then
+  only=1
+  shift
+  out="${1:-}"
+else
+  out="${1:-out/release}"
+  shift || true
+fi
 passed=0
 failed=0
 failed_binaries=()
 
-mapfile -t binaries < <(find "$out" -maxdepth 1 -type f -executable \( -name '*_unittests' -o -name '*_tests' \) | sort)
+binaries=()
+[ "$only" -eq 1 ] ||
+  mapfile -t binaries < <(find "$out" -maxdepth 1 -type f -executable \( -name '*_unittests' -o -name '*_tests' \) | sort)
+binaries+=("$@")
 if [ "${#binaries[@]}" -eq 0 ]; then
   echo "run_tests: no test binaries in $out (run: make build)" >&2
   echo "0 passed, 1 failed"

@@ -15,10 +15,12 @@ cd "$root"
 out=out/v8-13
 jobs="${NINJA_JOBS:-$(nproc)}"
 
-# What the jobs need from outside the root, fetched on this machine (the root has no npm): the
-# pinned npm packages of the library tests, cached under out/.
+# What the tests need from outside the root, made on this machine: the pinned npm packages of
+# the library tests (the root has no npm), cached under out/, and the V8 10.2 build, whose tools
+# and snapshot the cross-version checks meet (a no-op after `make test`).
 if [ "$job" = test ]; then
   bash tools/fetch_npm_fixtures.sh "$root/out" >/dev/null
+  make -s build >/dev/null
 fi
 extra=()
 [ "$job" = test ] && extra=(--test)
@@ -36,7 +38,27 @@ build="gn gen $out --args='$gn_args' >/dev/null && ninja -C $out -j $jobs"
 case "$job" in
   build) inner="$build" ;;
   demo) inner="$build >/dev/null && bash tools/demo.sh $out" ;;
-  test) inner="$build && bash tools/run_tests.sh $out" ;;
+  test)
+    # The 13.6 suite, with the cross-version checks against the 10.2 build; then the same
+    # checks from the 10.2 side, and the total of both as the last line.
+    log="$root/out/v8-13-tests.log"
+    inner="$build && V8SNAP_OTHER_BUILD=$root/out/release bash tools/run_tests.sh $out"
+    inner+=" $out/cross_version_check"
+    rc=0
+    bash tools/in_sid_root.sh bash -c "$inner" | tee "$log" || rc=$?
+    [ "$rc" -ne 3 ] || exit 0  # SKIPPED, printed by sid_root.sh
+    read -r p13 _ f13 _ < <(tail -1 "$log")
+    host_log="$(mktemp)"
+    echo "and from the V8 10.2 side:"
+    V8SNAP_OTHER_BUILD="$root/$out" bash tools/run_tests.sh --only out/release/cross_version_check \
+      2>&1 | tee "$host_log" | grep -v ' passed, ' || true
+    read -r p10 _ f10 _ < <(tail -1 "$host_log")
+    rm -f "$host_log"
+    [[ "$p13$f13$p10$f10" =~ ^[0-9]+$ ]] || { echo "0 passed, 1 failed"; exit 1; }
+    echo "$((p13 + p10)) passed, $((f13 + f10)) failed"
+    [ $((f13 + f10)) -eq 0 ] && [ "$rc" -eq 0 ]
+    exit
+    ;;
   bench)
     inner="gn gen out/bench-v8-13 --args='$gn_args' >/dev/null && "
     inner+="ninja -C out/bench-v8-13 -j $jobs bench && bash bench/run_bench.sh out/bench-v8-13"
