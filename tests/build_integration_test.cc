@@ -10,6 +10,7 @@
 
 #include <fstream>
 #include <map>
+#include <regex>
 #include <sstream>
 #include <string>
 #include <utility>
@@ -42,6 +43,21 @@ std::string BinDir() {
   std::string dir = ToolPath("");
   dir.pop_back();
   return dir;
+}
+
+// The V8 library this build's tools load, by SONAME ("libnode.so.108" for V8 10.2,
+// "libnode.so.137" for 13.6): what the installation must carry and what programs linked against
+// it need.
+const std::string& V8Soname() {
+  static const std::string soname = [] {
+    ToolResult dynamic = Shell("readelf -d " + Quoted(ToolPath("snapshot_run")));
+    std::smatch match;
+    if (std::regex_search(dynamic.out, match, std::regex(R"(\[(libnode\.so\.[0-9]+)\])"))) {
+      return match[1].str();
+    }
+    return std::string("(snapshot_run needs no libnode.so.N)");
+  }();
+  return soname;
 }
 
 bool Exists(const std::string& path) {
@@ -158,7 +174,7 @@ TEST_F(InstallTest, InstallsToolsLibrariesHeadersAndPkgConfigFiles) {
                            "lib/libv8snap_builder.a",
                            "lib/libv8snap_inspect.a",
                            "lib/libv8snap_extensions.a",
-                           "lib/libnode.so.108",
+                           "lib/libnode.so",
                            "lib/pkgconfig/v8snap.pc",
                            "lib/pkgconfig/v8snap-builder.pc",
                            "lib/pkgconfig/v8snap-inspect.pc",
@@ -182,6 +198,9 @@ TEST_F(InstallTest, InstallsToolsLibrariesHeadersAndPkgConfigFiles) {
                            "share/v8snap/embed_manifest.py"}) {
     EXPECT_TRUE(Exists(Prefix() + "/" + file)) << file;
   }
+  // The V8 the build linked, under the name the tools and programs load it by.
+  EXPECT_TRUE(Exists(Prefix() + "/lib/" + V8Soname())) << V8Soname();
+  EXPECT_EQ(Shell("readlink " + Quoted(Prefix() + "/lib/libnode.so")).out, V8Soname() + "\n");
   ToolResult version = Shell(PkgConfig("--modversion v8snap"));
   EXPECT_EQ(version.exit_code, 0) << version.err;
   EXPECT_EQ(version.out, "0.1.0\n");
@@ -195,6 +214,9 @@ TEST_F(InstallTest, InstallsToolsLibrariesHeadersAndPkgConfigFiles) {
     EXPECT_EQ(value.out, Prefix() + path + "\n") << variable;
     EXPECT_TRUE(Exists(Prefix() + path)) << variable;
   }
+  // The C++ standard the build's V8 headers need (c++17 for V8 10.2, c++20 for 13.6).
+  EXPECT_THAT(Shell(PkgConfig("--variable=cxx_standard v8snap")).out,
+              ::testing::MatchesRegex("c\\+\\+[0-9]+\n"));
 }
 
 TEST_F(InstallTest, LibrariesDoNotShareObjects) {
@@ -332,7 +354,7 @@ TEST_F(InstallTest, ProgramsLinkedAgainstTheRuntimeNeedNoAbseilOrProtobufLibrari
   ASSERT_EQ(link.exit_code, 0) << link.err;
   ToolResult needed = Shell("readelf -d " + Quoted(binary));
   ASSERT_EQ(needed.exit_code, 0) << needed.err;
-  EXPECT_THAT(needed.out, HasSubstr("[libnode.so.108]"));
+  EXPECT_THAT(needed.out, HasSubstr("[" + V8Soname() + "]"));
   EXPECT_THAT(needed.out, Not(HasSubstr("libabsl")));
   EXPECT_THAT(needed.out, Not(HasSubstr("libprotobuf")));
   EXPECT_THAT(needed.out, Not(HasSubstr("libxxhash")));
@@ -807,7 +829,8 @@ TEST_F(InstallTest, InstalledToolsLookForLibnodeOnlyInThePrefix) {
     EXPECT_THAT(dynamic.out, HasSubstr("Library runpath: [$ORIGIN/../lib]\n")) << tool;
     EXPECT_THAT(dynamic.out, Not(HasSubstr(SourcePath("third_party")))) << tool;
     ToolResult libs = Shell("ldd " + Quoted(binary));
-    EXPECT_THAT(libs.out, HasSubstr("libnode.so.108 => " + Prefix() + "/bin/../lib/libnode.so.108"))
+    EXPECT_THAT(libs.out,
+                HasSubstr(V8Soname() + " => " + Prefix() + "/bin/../lib/" + V8Soname()))
         << tool;
   }
 }

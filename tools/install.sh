@@ -7,12 +7,13 @@
 #
 #   PREFIX/bin/                      snapshot_builder, snapshot_run, snapshot_inspect
 #   PREFIX/lib/                      libv8snap_{runtime,builder,inspect,extensions}.a,
-#                                    libnode.so.108
+#                                    the V8 library the build linked (libnode.so.108 for V8 10.2,
+#                                    libnode.so.137 for 13.6)
 #   PREFIX/lib/pkgconfig/            v8snap.pc, v8snap-builder.pc, v8snap-inspect.pc,
 #                                    v8snap-extensions.pc
 #   PREFIX/lib/cmake/v8snap/         v8snapConfig.cmake, v8snapConfigVersion.cmake
 #   PREFIX/include/v8snap/           format/ check/ runtime/ snapshot_builder/ snapshot_inspect/ cli/
-#                                    headers, v8/
+#                                    headers, v8/ (the build's V8 headers)
 #   PREFIX/share/v8snap/             default.bin (+ sidecar), manifests/, extensions/*.js
 #   PREFIX/share/v8snap/gn/          v8_snapshot.gni + run_tool.py, embedded_manifest.gni +
 #                                    embed_manifest.py, to copy into a GN tree
@@ -29,6 +30,11 @@
 # libnode goes next to the libraries because the installed tools look for it in $ORIGIN/../lib
 # only (tools/set_runpath.py drops the build tree's V8 folder from their RUNPATH), and the .pc
 # files give the same folder as an rpath, so nothing needs LD_LIBRARY_PATH.
+#
+# Which V8 that is comes from the build folder's gn args (build/BUILDCONFIG.gn): v8_lib_dir and
+# v8_libs name the libraries (each installed under its SONAME, with the lib*.so link beside it),
+# v8_include_dirs the headers, cxx_standard the C++ standard those headers need (the CMake
+# package asks for it; the .pc files name it in the variable cxx_standard).
 set -euo pipefail
 
 usage() {
@@ -57,7 +63,6 @@ prefix="${prefix%/}"
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 [ -d "$out" ] || { echo "install: no build folder '$out' (run: make build)" >&2; exit 1; }
 out="$(cd "$out" && pwd)"
-v8_root="$root/third_party/v8/usr"
 version="$(sed -n 's/.*kV8snapVersion\[\] = "\(.*\)";/\1/p' "$root/format/version.h")"
 
 need() {
@@ -66,9 +71,46 @@ need() {
   done
 }
 libs=(v8snap_runtime v8snap_builder v8snap_inspect v8snap_extensions)
-need "$out/snapshot_builder" "$out/snapshot_run" "$out/default.bin" "$out/default.bin.sidecar.pb" \
-  "$v8_root/lib/x86_64-linux-gnu/libnode.so.108"
+need "$out/snapshot_builder" "$out/snapshot_run" "$out/default.bin" "$out/default.bin.sidecar.pb"
 for l in "${libs[@]}"; do need "$out/obj/lib/lib$l.a"; done
+
+# gn_arg NAME: the value of the build's gn arg NAME as gn prints it ("..." or ["...", ...]).
+gn_arg() {
+  local line
+  line="$(gn args "$out" --list="$1" --short)" ||
+    { echo "install: cannot read the gn arg $1 of '$out'" >&2; exit 1; }
+  printf '%s\n' "${line#"$1 = "}"
+}
+# gn_strings NAME: the strings of gn arg NAME, one a line.
+gn_strings() { gn_arg "$1" | grep -oE '"[^"]*"' | tr -d '"'; }
+# gn_path PATH: a path as the gn arg gives it ("//x" is below the source root; a relative one is
+# relative to build/deps, the file that uses it) made absolute.
+gn_path() {
+  case "$1" in
+    //*) printf '%s\n' "$root/${1#//}" ;;
+    /*) printf '%s\n' "$1" ;;
+    *) printf '%s\n' "$root/build/deps/$1" ;;
+  esac
+}
+v8_lib_dir="$(gn_path "$(gn_strings v8_lib_dir)")"
+mapfile -t v8_libs < <(gn_strings v8_libs)
+v8_include_dirs=()
+while IFS= read -r d; do v8_include_dirs+=("$(gn_path "$d")"); done < <(gn_strings v8_include_dirs)
+cxx_standard="$(gn_strings cxx_standard)"       # "c++17"
+cxx_standard_number="${cxx_standard##*++}"      # "17"
+[ "${#v8_libs[@]}" -gt 0 ] && [ "${#v8_include_dirs[@]}" -gt 0 ] && [ -n "$cxx_standard_number" ] ||
+  { echo "install: the gn args of '$out' name no V8 (v8_libs, v8_include_dirs, cxx_standard)" >&2; exit 1; }
+# Each V8 library as the linker finds it (lib<name>.so in v8_lib_dir), and its SONAME, the name
+# the tools load it by: v8_sonames[i] belongs to v8_libs[i].
+v8_sonames=() v8_files=()
+for l in "${v8_libs[@]}"; do
+  so="$v8_lib_dir/lib$l.so"
+  need "$so"
+  soname="$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]$/\1/p')"
+  [ -n "$soname" ] || soname="lib$l.so"
+  v8_sonames+=("$soname")
+  v8_files+=("$(readlink -f "$so")")
+done
 
 dest="$destdir$prefix"
 bin="$dest/bin" lib="$dest/lib" inc="$dest/include/v8snap" share="$dest/share/v8snap"
@@ -117,8 +159,13 @@ put 644 "$staging/libv8snap_runtime.a" "$lib/libv8snap_runtime.a"
 for l in "${libs[@]}"; do
   [ "$l" = v8snap_runtime ] || put 644 "$out/obj/lib/lib$l.a" "$lib/lib$l.a"
 done
-put 644 "$v8_root/lib/x86_64-linux-gnu/libnode.so.108" "$lib/libnode.so.108"
-[ "$(readlink "$lib/libnode.so" 2>/dev/null)" = libnode.so.108 ] || ln -sfn libnode.so.108 "$lib/libnode.so"
+for i in "${!v8_libs[@]}"; do
+  soname="${v8_sonames[$i]}" link="lib${v8_libs[$i]}.so"
+  put 644 "${v8_files[$i]}" "$lib/$soname"
+  if [ "$soname" != "$link" ] && [ "$(readlink "$lib/$link" 2>/dev/null)" != "$soname" ]; then
+    ln -sfn "$soname" "$lib/$link"
+  fi
+done
 
 # Headers keep their repository paths, so installed code includes "runtime/js_runtime.h"
 # exactly as code in this tree does; the generated protobuf headers join format/.
@@ -128,11 +175,13 @@ for h in "$out"/gen/format/*.pb.h; do put 644 "$h" "$inc/format/$(basename "$h")
 for h in "$out"/gen/snapshot_inspect/*.pb.h; do
   put 644 "$h" "$inc/snapshot_inspect/$(basename "$h")"
 done
-# V8's headers only, from libnode-dev's include/node (which also holds Node's, uv's, ...).
-v8_inc="$v8_root/include/node"
-(cd "$v8_inc" && find . -type f \( -name 'v8*.h' -o -path './cppgc/*' -o -path './libplatform/*' \) \
-  -print0) |
-  while IFS= read -r -d '' h; do put 644 "$v8_inc/$h" "$inc/v8/$h"; done
+# V8's headers only: Debian 12's libnode-dev has them in include/node with Node's, uv's, ...;
+# unstable's in include/nodejs/deps/v8/include alone.
+for v8_inc in "${v8_include_dirs[@]}"; do
+  (cd "$v8_inc" && find . -type f \( -name 'v8*.h' -o -path './cppgc/*' -o -path './libplatform/*' \) \
+    -print0) |
+    while IFS= read -r -d '' h; do put 644 "$v8_inc/$h" "$inc/v8/$h"; done
+done
 
 # The default snapshot matching the installed snapshot_run, and what it is built from.
 put 644 "$out/default.bin" "$share/default.bin"
@@ -156,11 +205,14 @@ put 755 "$root/tools/embed_manifest.py" "$share/embed_manifest.py"
 # and xxHash are inside libv8snap_runtime.a; protobuf needs zlib.
 #
 # Cflags hold what every user must compile with and nothing more: no -std= (the headers need
-# C++17 or later; a C++20 project keeps its own), but -fno-ipa-icf, because identical-code
+# the build's cxx_standard or later, C++17 for V8 10.2 and C++20 for 13.6, whose headers say so
+# with an #error; a project keeps its own), but -fno-ipa-icf, because identical-code
 # folding can give two ops one address, which breaks the 1:1 mapping of external references
 # (ComputeLayout refuses it, so a folded program would not start).
 # Variables a build reads with `pkg-config --variable=NAME v8snap`: where share/ is, the script
 # that compiles a manifest in, the built-in extensions' sources, the default snapshot.
+v8_link="$(printf -- '-l%s ' "${v8_libs[@]}")"
+v8_link="${v8_link% }"
 pc_header() {
   cat <<PC
 prefix=$prefix
@@ -171,6 +223,7 @@ datadir=\${prefix}/share/v8snap
 embed_manifest=\${datadir}/gn/embed_manifest.py
 builtin_dir=\${datadir}/extensions
 default_snapshot=\${datadir}/default.bin
+cxx_standard=$cxx_standard
 
 PC
 }
@@ -184,7 +237,7 @@ Description: V8 startup snapshots whose native wiring is checked at load time (r
 Version: $version
 Requires: libuv
 Cflags: -pthread -fno-ipa-icf -I\${includedir} -I\${includedir}/v8
-Libs: -L\${libdir} -lv8snap_runtime -lnode -lz -Wl,-rpath,\${libdir} -pthread
+Libs: -L\${libdir} -lv8snap_runtime $v8_link -lz -Wl,-rpath,\${libdir} -pthread
 PC
 } >"$staging/v8snap.pc"
 {
@@ -231,8 +284,12 @@ for pc in v8snap v8snap-builder v8snap-inspect v8snap-extensions; do
 done
 
 # CMake: find_package(v8snap CONFIG) with imported targets and v8snap_add_snapshot /
-# v8snap_embed_manifest (lib/cmake/v8snapConfig.cmake finds the prefix from its own place).
-put 644 "$root/lib/cmake/v8snapConfig.cmake" "$cmake_dir/v8snapConfig.cmake"
+# v8snap_embed_manifest (lib/cmake/v8snapConfig.cmake.in finds the prefix from its own place;
+# the build's V8 libraries and C++ standard are filled in).
+v8_sonames_cmake="$(IFS=';'; echo "${v8_sonames[*]}")"
+sed -e "s/@V8_LIBRARIES@/$v8_sonames_cmake/g" -e "s/@CXX_STANDARD@/$cxx_standard_number/g" \
+  "$root/lib/cmake/v8snapConfig.cmake.in" >"$staging/v8snapConfig.cmake"
+put 644 "$staging/v8snapConfig.cmake" "$cmake_dir/v8snapConfig.cmake"
 IFS=. read -r v_major v_minor _ <<<"$version"
 sed -e "s/@VERSION@/$version/g" -e "s/@VERSION_MAJOR@/$v_major/g" -e "s/@VERSION_MINOR@/$v_minor/g" \
   "$root/lib/cmake/v8snapConfigVersion.cmake.in" >"$staging/v8snapConfigVersion.cmake"
