@@ -138,7 +138,8 @@ std::string WhyNotRehashable(const Sidecar& sidecar) {
   for (const ModuleRecord& module : sidecar.modules()) {
     if (!module.lazy()) {
       return absl::StrCat("it holds ES modules, such as ", module.specifier(),
-                          ", and V8 10.2 cannot rehash a module's export table");
+                          ", and V8 ", compat::kV8MajorMinor,
+                          " cannot rehash a module's export table");
     }
   }
   return "the heap holds a hash table V8 cannot rehash";
