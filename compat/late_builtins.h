@@ -6,6 +6,7 @@
 #ifndef V8SNAP_COMPAT_LATE_BUILTINS_H_
 #define V8SNAP_COMPAT_LATE_BUILTINS_H_
 
+#include "compat/v8_compat.h"  // kV8MajorMinor, which messages about these lists name
 #include "v8-version.h"
 
 namespace v8snap::compat {
@@ -24,14 +25,6 @@ struct LateBuiltin {
   //   "none"        nothing (Error.stackTraceLimit, which the runtime sets as V8 would).
   const char* stand_in;
 };
-
-// "10.2": how messages name the V8 these lists are for.
-#define V8SNAP_STRINGIFY_(x) #x
-#define V8SNAP_STRINGIFY(x) V8SNAP_STRINGIFY_(x)
-inline constexpr char kV8MajorMinor[] =
-    V8SNAP_STRINGIFY(V8_MAJOR_VERSION) "." V8SNAP_STRINGIFY(V8_MINOR_VERSION);
-#undef V8SNAP_STRINGIFY
-#undef V8SNAP_STRINGIFY_
 
 #if V8_MAJOR_VERSION >= 13
 // V8 13.6 builds ES2022 in while snapshotting; what it adds after a load are the ES2025 and

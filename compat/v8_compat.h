@@ -19,6 +19,13 @@ namespace v8snap::compat {
 // The V8 these headers are, as "13.6": what the sidecar records and the version check compares.
 inline constexpr int kV8Major = V8_MAJOR_VERSION;
 inline constexpr int kV8Minor = V8_MINOR_VERSION;
+// "13.6": how messages name the V8 at hand (never a hard-coded version).
+#define V8SNAP_STRINGIFY_(x) #x
+#define V8SNAP_STRINGIFY(x) V8SNAP_STRINGIFY_(x)
+inline constexpr char kV8MajorMinor[] =
+    V8SNAP_STRINGIFY(V8_MAJOR_VERSION) "." V8SNAP_STRINGIFY(V8_MINOR_VERSION);
+#undef V8SNAP_STRINGIFY
+#undef V8SNAP_STRINGIFY_
 
 // The origin of a classic script (is_module false) or an ES module named `name`. V8 13 dropped
 // the isolate argument.
