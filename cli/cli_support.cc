@@ -76,9 +76,31 @@ std::string FirstUnknownFlag(const CLI::App& app, int argc, char** argv) {
   return "";
 }
 
+// CLI11 2.5 and later rewrap an app's description and footer as paragraphs (80 columns, the
+// examples' indentation dropped); the tools write theirs line by line, so that is turned off
+// where the CLI11 in use has the switch. Earlier releases print them as written.
+template <typename Formatter>
+auto KeepParagraphsAsWritten(Formatter& formatter, int)
+    -> decltype(formatter.enable_footer_formatting(false), void()) {
+  formatter.enable_description_formatting(false);
+  formatter.enable_footer_formatting(false);
+}
+template <typename Formatter>
+void KeepParagraphsAsWritten(Formatter&, long) {}
+
+void KeepHelpAsWritten(CLI::App& app) {
+  if (auto* formatter = dynamic_cast<CLI::Formatter*>(app.get_formatter().get())) {
+    KeepParagraphsAsWritten(*formatter, 0);
+  }
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+    KeepHelpAsWritten(*sub);
+  }
+}
+
 }  // namespace
 
 int ParseOrExit(CLI::App& app, int argc, char** argv) {
+  KeepHelpAsWritten(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -4,11 +4,13 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdint>
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -44,12 +46,25 @@ CLI::Option* AddPermissionFlag(CLI::App& app, Access access, std::vector<std::st
       ->delimiter(',');
 }
 
-// Shows "--allow-read[=PATH,...]" in --help rather than CLI11's "--allow-read{*}".
+// Shows "--allow-read[=PATH,...]" in --help rather than CLI11's "--allow-read{*}". Replaced in
+// the option's whole line, since CLI11 2.5 and later split the names at commas before laying
+// them out; as many of the spaces after the name as it grew are taken back, so the description
+// keeps its column.
 class RunFormatter : public CLI::Formatter {
  public:
-  std::string make_option_name(const CLI::Option* option, bool is_positional) const override {
-    std::string name = CLI::Formatter::make_option_name(option, is_positional);
-    return CLI::detail::find_and_replace(name, absl::StrCat("{", kAllPaths, "}"), "[=PATH,...]");
+  std::string make_option(const CLI::Option* option, bool is_positional) const override {
+    std::string line = CLI::Formatter::make_option(option, is_positional);
+    const std::string placeholder = absl::StrCat("{", kAllPaths, "}");
+    constexpr std::string_view kShown = "[=PATH,...]";
+    const size_t at = line.find(placeholder);
+    if (at == std::string::npos) return line;
+    line.replace(at, placeholder.size(), kShown);
+    const size_t after = at + kShown.size();
+    size_t spaces = 0;
+    while (after + spaces < line.size() && line[after + spaces] == ' ') ++spaces;
+    // Keep at least one space between the name and its description.
+    line.erase(after, std::min(kShown.size() - placeholder.size(), spaces > 0 ? spaces - 1 : 0));
+    return line;
   }
 };
 
