@@ -3,15 +3,16 @@
 # on the default runtime as a `cjs` source (bench/gen_library_inputs.py), built with
 # --code-cache=clear and keep, and Node's own snapshot of the same file. One interleaved
 # process_timing.py run times, per library, the whole process of:
-#   LIB.direct      snapshot_run --snapshot clear.bin main.mjs
-#   LIB.keep        snapshot_run --snapshot keep.bin main.mjs
-#   LIB.prestarted  snapshot_run_client SOCK main.mjs (a `snapshot_run --serve` of clear.bin)
-#   LIB.node        node --snapshot-blob node.blob node_main.js
-#   typescript.deno deno run deno_main.mjs (the same typescript.js through createRequire)
-#   typescript.use_clear / use_keep  snapshot_run of use.mjs (transpileModule of one line)
-#   default.direct / default.keep    the default runtime alone, clear and keep, bench/hello.js
-# Blob sizes go to JSON_SIZES. A package that cannot be fetched leaves the figures out, with a
-# line saying so.
+#   LIB.clear, LIB.keep  snapshot_run --snapshot clear.bin|keep.bin main.mjs
+#   LIB.prestarted       snapshot_run_client SOCK main.mjs (a `snapshot_run --serve` of the
+#                        build in the builder's default mode)
+#   LIB.node             node --snapshot-blob node.blob node_main.js
+#   typescript.deno      deno run deno_main.mjs (the same typescript.js through createRequire)
+#   typescript.use_clear, typescript.use_keep  use.mjs (transpileModule of one line)
+#   default.clear, default.keep  the default runtime alone, bench/hello.js
+# The builder's default mode is found by building the default runtime without --code-cache and
+# comparing the bytes with both modes' builds (builds are reproducible). JSON_SIZES gets it and
+# the blob sizes. A package that cannot be fetched leaves the figures out, with a line saying so.
 #
 # Usage: bench/library_bench.sh OUT DATA RUNS JSON JSON_SIZES
 set -euo pipefail
@@ -51,15 +52,25 @@ for lib in "${names[@]}"; do
       >/dev/null 2>"$d/node_build.log" || { cat "$d/node_build.log" >&2; exit 1; }
   fi
 done
-# The default runtime alone, both ways, for the code-cache comparison (bench/hello.js).
+# The default runtime alone, both ways (bench/hello.js), and once without --code-cache.
 mkdir -p "$libs/default"
 for mode in clear keep; do
   "$out/snapshot_builder" --manifest manifests/default.textproto --out "$libs/default/$mode.bin" \
     --code-cache=$mode
 done
-python3 - "$libs" "$sizes" default "${names[@]}" <<'PY'
+"$out/snapshot_builder" --manifest manifests/default.textproto --out "$libs/default/unset.bin"
+default_mode=
+for mode in clear keep; do
+  cmp -s "$libs/default/unset.bin" "$libs/default/$mode.bin" && default_mode=$mode
+done
+if [ -z "$default_mode" ]; then
+  echo "library_bench: a build without --code-cache matches neither mode's build" >&2
+  exit 1
+fi
+echo "  the builder's default: --code-cache=$default_mode (byte-identical to it)" >&2
+python3 - "$libs" "$sizes" "$default_mode" default "${names[@]}" <<'PY'
 import json, os, sys
-libs, path, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+libs, path, mode, names = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
 index = json.load(open(os.path.join(libs, "libraries.json")))
 sizes = {}
 for lib in names:
@@ -73,7 +84,7 @@ for lib in names:
           f" {s['keep']:11,d} ({(s['keep'] / s['clear'] - 1) * 100:+.1f}%)  node"
           f" {s['node'] or 0:11,d}", file=sys.stderr)
 with open(path, "w") as f:
-    json.dump(sizes, f, indent=2, sort_keys=True)
+    json.dump({"default_code_cache": mode, "blobs": sizes}, f, indent=2, sort_keys=True)
     f.write("\n")
 PY
 
@@ -88,7 +99,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for lib in "${names[@]}"; do
-  "$out/snapshot_run" --serve "$sockets/$lib.sock" --snapshot "$libs/$lib/clear.bin" \
+  "$out/snapshot_run" --serve "$sockets/$lib.sock" --snapshot "$libs/$lib/$default_mode.bin" \
     --serve-parallel=1 2>"$sockets/$lib.log" &
   servers+=($!)
 done
@@ -101,13 +112,13 @@ for lib in "${names[@]}"; do
 done
 
 commands=(
-  "default.direct=$out/snapshot_run --snapshot $libs/default/clear.bin bench/hello.js"
+  "default.clear=$out/snapshot_run --snapshot $libs/default/clear.bin bench/hello.js"
   "default.keep=$out/snapshot_run --snapshot $libs/default/keep.bin bench/hello.js"
 )
 for lib in "${names[@]}"; do
   d="$libs/$lib"
   commands+=(
-    "$lib.direct=$out/snapshot_run --snapshot $d/clear.bin $d/main.mjs"
+    "$lib.clear=$out/snapshot_run --snapshot $d/clear.bin $d/main.mjs"
     "$lib.keep=$out/snapshot_run --snapshot $d/keep.bin $d/main.mjs"
     "$lib.prestarted=$out/snapshot_run_client $sockets/$lib.sock $d/main.mjs"
   )

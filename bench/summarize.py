@@ -99,6 +99,10 @@ def library_figures(results, s, extra):
     timing = load_json(path)
     sizes_path = os.path.join(results, "library_sizes.json")
     sizes = load_json(sizes_path) if os.path.exists(sizes_path) else {}
+    blobs = sizes.get("blobs", {})
+    # The start-up figures are those of a build in the builder's default code-cache mode.
+    mode = sizes.get("default_code_cache", "clear")
+    extra["library_default_code_cache"] = mode
     names = []
     for key in timing:
         lib = key.split(".", 1)[0]
@@ -110,22 +114,27 @@ def library_figures(results, s, extra):
         row = timing.get(f"{lib}.{kind}")
         return row[metric] if row else None
 
-    ms = {kind: {} for kind in ("direct", "direct_cpu", "keep_cpu", "prestarted", "node", "deno")}
+    def direct(lib, metric="wall_ms"):
+        return get(lib, mode, metric)
+
+    kinds = ("direct", "direct_cpu", "clear_cpu", "keep_cpu", "prestarted", "node", "deno")
+    ms = {kind: {} for kind in kinds}
     for lib in names:
-        ms["direct"][lib] = get(lib, "direct")
-        ms["direct_cpu"][lib] = get(lib, "direct", "cpu_ms")
+        ms["direct"][lib] = direct(lib)
+        ms["direct_cpu"][lib] = direct(lib, "cpu_ms")
+        ms["clear_cpu"][lib] = get(lib, "clear", "cpu_ms")
         ms["keep_cpu"][lib] = get(lib, "keep", "cpu_ms")
         ms["prestarted"][lib] = get(lib, "prestarted")
         ms["node"][lib] = get(lib, "node")
         ms["deno"][lib] = get(lib, "deno")
-        s[f"library_startup_vs_node_snapshot_{lib}"] = ratio(get(lib, "direct"), get(lib, "node"))
+        s[f"library_startup_vs_node_snapshot_{lib}"] = ratio(direct(lib), get(lib, "node"))
         s[f"library_startup_vs_node_snapshot_{lib}_cpu"] = ratio(
-            get(lib, "direct", "cpu_ms"), get(lib, "node", "cpu_ms"))
+            direct(lib, "cpu_ms"), get(lib, "node", "cpu_ms"))
         s[f"library_startup_prestarted_vs_node_snapshot_{lib}"] = ratio(get(lib, "prestarted"),
                                                                          get(lib, "node"))
         s[f"library_keep_vs_clear_{lib}"] = ratio(get(lib, "keep", "cpu_ms"),
-                                                  get(lib, "direct", "cpu_ms"))
-        s[f"library_keep_vs_clear_{lib}_wall"] = ratio(get(lib, "keep"), get(lib, "direct"))
+                                                  get(lib, "clear", "cpu_ms"))
+        s[f"library_keep_vs_clear_{lib}_wall"] = ratio(get(lib, "keep"), get(lib, "clear"))
         if get(lib, "use_clear") is not None:
             s[f"library_keep_vs_clear_{lib}_use"] = ratio(get(lib, "use_keep", "cpu_ms"),
                                                           get(lib, "use_clear", "cpu_ms"))
@@ -135,30 +144,32 @@ def library_figures(results, s, extra):
                                               "keep_cpu": get(lib, "use_keep", "cpu_ms"),
                                               "clear": get(lib, "use_clear"),
                                               "keep": get(lib, "use_keep")}
-        size = sizes.get(lib, {})
-        s[f"library_keep_blob_vs_clear_{lib}"] = ratio(size.get("keep"), size.get("clear"))
+        blob = blobs.get(lib, {})
+        s[f"library_keep_blob_vs_clear_{lib}"] = ratio(blob.get("keep"), blob.get("clear"))
     s["library_startup_vs_node_snapshot"] = s.get("library_startup_vs_node_snapshot_typescript")
     s["library_startup_vs_node_snapshot_cpu"] = s.get(
         "library_startup_vs_node_snapshot_typescript_cpu")
-    s["library_startup_typescript_vs_deno"] = ratio(get("typescript", "direct"),
+    s["library_startup_typescript_vs_deno"] = ratio(direct("typescript"),
                                                     get("typescript", "deno"))
-    s["library_startup_typescript_vs_deno_cpu"] = ratio(get("typescript", "direct", "cpu_ms"),
+    s["library_startup_typescript_vs_deno_cpu"] = ratio(direct("typescript", "cpu_ms"),
                                                         get("typescript", "deno", "cpu_ms"))
     s["library_startup_typescript_prestarted_vs_deno"] = ratio(get("typescript", "prestarted"),
                                                                get("typescript", "deno"))
     s["library_startup_typescript_prestarted_vs_node_snapshot"] = s.get(
         "library_startup_prestarted_vs_node_snapshot_typescript")
-    extra["library_startup_ms"] = {k: v for k, v in ms["direct"].items() if v is not None}
-    extra["library_startup_cpu_ms"] = ms["direct_cpu"]
-    extra["library_startup_keep_cpu_ms"] = ms["keep_cpu"]
-    extra["library_startup_prestarted_ms"] = ms["prestarted"]
-    extra["library_node_snapshot_ms"] = {k: v for k, v in ms["node"].items() if v is not None}
-    extra["library_deno_ms"] = {k: v for k, v in ms["deno"].items() if v is not None}
-    extra["library_blob_bytes"] = sizes
+    drop_none = lambda d: {k: v for k, v in d.items() if v is not None}
+    extra["library_startup_ms"] = drop_none(ms["direct"])
+    extra["library_startup_cpu_ms"] = drop_none(ms["direct_cpu"])
+    extra["library_startup_clear_cpu_ms"] = drop_none(ms["clear_cpu"])
+    extra["library_startup_keep_cpu_ms"] = drop_none(ms["keep_cpu"])
+    extra["library_startup_prestarted_ms"] = drop_none(ms["prestarted"])
+    extra["library_node_snapshot_ms"] = drop_none(ms["node"])
+    extra["library_deno_ms"] = drop_none(ms["deno"])
+    extra["library_blob_bytes"] = blobs
     return [(lib, ms["direct"][lib], ms["prestarted"][lib], ms["node"][lib], ms["deno"][lib],
              s.get(f"library_startup_vs_node_snapshot_{lib}"),
              s.get(f"library_startup_prestarted_vs_node_snapshot_{lib}"),
-             s.get(f"library_keep_vs_clear_{lib}"), sizes.get(lib, {})) for lib in names]
+             s.get(f"library_keep_vs_clear_{lib}"), blobs.get(lib, {})) for lib in names]
 
 
 def print_library_rows(rows, summary):
@@ -168,7 +179,8 @@ def print_library_rows(rows, summary):
     def num(v, f):
         width = int(f.split(".")[0])
         return format(v, f) if v is not None else format("n/a", f">{width}s")
-    print("\nreal-library start-up (wall ms, median; ratios v8snap / other, < 1 is faster):")
+    print("\nreal-library start-up (wall ms, median; ratios v8snap / other, < 1 is faster; "
+          f"--code-cache={summary.get('library_default_code_cache')}, the builder's default):")
     print(f"  {'library':10s} {'direct':>7s} {'pre-st.':>7s} {'node sn.':>8s} {'deno':>7s}"
           f" {'vs node':>7s} {'pre/node':>8s} {'keep/clr':>8s}  blob clear / keep / node")
     for lib, direct, pre, node, deno, vs_node, pre_node, keep, size in rows:

@@ -27,8 +27,9 @@ struct BuildOptions {
   std::string out_path;
   // Added after the flags that make builds reproducible (see DeterministicV8Flags()).
   std::vector<std::string> extra_v8_flags;
-  // Keep compiled function code in the blob (faster first calls, bigger blob) or clear it.
-  bool keep_code_cache = false;
+  // Keep compiled function code in the blob (faster first calls, bigger blob) or clear it. Kept
+  // by default, as snapshot_builder's --code-cache does (docs/performance.md, "Code cache").
+  bool keep_code_cache = true;
   // A classic script run in the snapshot's context after the extensions and before serializing,
   // so the functions it calls are compiled and their bytecode kept in the blob (V8's
   // WarmUpSnapshotDataBlob idea). Needs keep_code_cache. Whatever it leaves reachable is in the

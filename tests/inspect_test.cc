@@ -115,7 +115,7 @@ TEST_F(InspectTest, InfoShowsBuildHeaderSectionsExtensionsOpsRefsAndModules) {
   ASSERT_EQ(r.exit_code, 0) << r.err;
   for (const char* expected :
        {"manifest    inspect (digest ", "V8 flags    --predictable --random-seed=1 --hash-seed=1",
-        "code cache  clear", "(matches the blob)", "V8 blob header", "contexts    1",
+        "code cache  keep", "(matches the blob)", "V8 blob header", "contexts    1",
         "rehashable  ", "checksum    0x", "read-only", "shared heap", "context 0", "KiB",
         "Extensions (3, in load order)", "greeting   -     no", "Ops (", "op_print",
         "core.op_print", "OP_CALLBACK", "ext:console/console.js  console    evaluated",
@@ -135,7 +135,7 @@ TEST_F(InspectTest, InfoJsonParsesAndSectionsCoverTheBlob) {
   }
   auto report = ParseJson<inspect::InfoReport>(r.out);
   EXPECT_TRUE(report.blob().matches_sidecar());
-  EXPECT_EQ(report.build().code_cache(), "clear");
+  EXPECT_EQ(report.build().code_cache(), "keep");  // the builder's default
   EXPECT_EQ(report.v8_header().version(), report.build().v8_version());
   std::vector<std::string> sections;
   uint64_t covered = 0;

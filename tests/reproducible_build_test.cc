@@ -2,6 +2,7 @@
 // tests/fixtures/build_clock/read_clocks.js keeps Date.now(), new Date(), performance.now(),
 // performance.timeOrigin and Math.random() in a global; the builder's clock is fixed
 // (SOURCE_DATE_EPOCH, else 2000-01-01T00:00:00Z), and a run afterwards reads the real one.
+// Both code-cache modes, and a build that leaves the mode to the default, are byte-identical too.
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -10,6 +11,7 @@
 #include <cstdio>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "format/snapshot_files.h"
 #include "gmock/gmock.h"
@@ -101,6 +103,51 @@ TEST_F(ReproducibleBuildTest, TwoBuildsAtDifferentTimesAreByteIdentical) {
   EXPECT_EQ(run.out,
             "{\"dateNow\":946684800000,\"newDate\":\"2000-01-01T00:00:00.000Z\","
             "\"performanceNow\":0,\"timeOrigin\":946684800000,\"random\":0.147205063401058}\n");
+}
+
+// The builder's --code-cache default (snapshot_builder/builder_main.cc; docs/performance.md,
+// "Code cache": chosen by measurement).
+constexpr char kDefaultCodeCache[] = "keep";
+
+// Each code-cache mode gives byte-identical builds, on the clock-reading fixture and on the
+// default runtime (keep leaves compiled code in the blob: the code of every function the build
+// ran), also with a warm-up script; a build without --code-cache is the default mode's build,
+// byte for byte, and the sidecar records the mode.
+TEST_F(ReproducibleBuildTest, EveryCodeCacheModeIsByteIdenticalAndTheDefaultIsKeep) {
+  const std::string warmup =
+      tmp_.Write("warm.js",
+                 "(() => { for (let i = 0; i < 50; i++) new TextEncoder().encode(`x${i}`); "
+                 "performance.now(); })();\n");
+  for (const std::string& manifest :
+       {SourcePath(kManifest), SourcePath("manifests/default.textproto")}) {
+    SCOPED_TRACE(manifest);
+    auto build = [&](const std::string& name, std::vector<std::string> flags) {
+      std::vector<std::string> args = {"--manifest", manifest, "--out", Blob(name)};
+      args.insert(args.end(), flags.begin(), flags.end());
+      ToolResult r = RunTool("snapshot_builder", args);
+      EXPECT_EQ(r.exit_code, 0) << r.err;
+    };
+    auto expect_same = [&](const std::string& a, const std::string& b) {
+      EXPECT_TRUE(tmp_.Read(a) == tmp_.Read(b)) << "the blobs " << a << " and " << b << " differ";
+      EXPECT_TRUE(tmp_.Read(a + ".sidecar.pb") == tmp_.Read(b + ".sidecar.pb"))
+          << "the sidecars of " << a << " and " << b << " differ";
+    };
+    for (std::string mode : {"clear", "keep"}) {
+      SCOPED_TRACE(mode);
+      build(mode + "1.bin", {"--code-cache=" + mode});
+      build(mode + "2.bin", {"--code-cache=" + mode});
+      expect_same(mode + "1.bin", mode + "2.bin");
+      absl::StatusOr<SnapshotPair> pair = ReadSnapshotPair(Blob(mode + "1.bin"));
+      ASSERT_TRUE(pair.ok()) << pair.status();
+      EXPECT_EQ(pair->sidecar.code_cache(), mode);
+    }
+    EXPECT_FALSE(tmp_.Read("clear1.bin") == tmp_.Read("keep1.bin")) << "keep changed nothing";
+    build("default.bin", {});
+    expect_same("default.bin", std::string(kDefaultCodeCache) + "1.bin");
+    build("warm1.bin", {"--code-cache=keep", "--warmup", warmup});
+    build("warm2.bin", {"--code-cache=keep", "--warmup", warmup});
+    expect_same("warm1.bin", "warm2.bin");
+  }
 }
 
 TEST_F(ReproducibleBuildTest, SourceDateEpochSetsTheBuildClock) {
