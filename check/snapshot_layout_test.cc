@@ -1,6 +1,8 @@
 // Unit tests for ComputeLayout: ids, reference names, and the ambiguity checks.
 #include "check/snapshot_layout.h"
 
+#include "check/v8_internal_references.h"
+#include "compat/v8_table_gaps.h"
 #include "gtest/gtest.h"
 
 namespace v8snap {
@@ -32,26 +34,32 @@ TEST(SnapshotLayoutTest, IdsFollowExtensionOrderThenDeclarationOrder) {
   EXPECT_EQ(l.ops(2).arity(), 2);
   EXPECT_EQ(l.external_references(1).name(), "alpha.op_a");
   EXPECT_EQ(l.ops(1).external_reference_indexes(0), 1u);
-  // Three ops, V8's module namespace accessors, then V8's 0 terminator.
-  ASSERT_EQ(layout->external_references.size(), 6u);
+  // Three ops, what the linked V8's own table lacks (V8 10.2: its module namespace accessors),
+  // then V8's 0 terminator.
+  ASSERT_EQ(layout->external_references.size(), 3 + compat::kV8TableGaps.size() + 1);
   EXPECT_EQ(layout->external_references[1], reinterpret_cast<intptr_t>(OpA));
   EXPECT_EQ(layout->external_references.back(), 0);
 }
 
-// V8 10.2's own table lacks the module namespace accessors; every layout carries them after the
-// ops, found in the linked libnode, so `import * as ns` can be snapshotted.
-TEST(SnapshotLayoutTest, V8sModuleNamespaceAccessorsFollowTheOps) {
+// What the linked V8's own table lacks (compat/v8_table_gaps.h: V8 10.2's module namespace
+// accessors, so `import * as ns` can be snapshotted; nothing on 13.6, whose table lists them)
+// follows the ops in every layout, found in the linked libnode.
+TEST(SnapshotLayoutTest, V8sMissingReferencesFollowTheOps) {
   ExtensionRegistry registry = TwoExtensions();
   auto layout = ComputeLayout({"alpha"}, registry);
   ASSERT_TRUE(layout.ok()) << layout.status();
   const Layout& l = layout->layout;
-  ASSERT_EQ(l.external_references_size(), 4);
-  EXPECT_EQ(l.external_references(2).name(), "v8.Accessors::ModuleNamespaceEntryGetter");
-  EXPECT_EQ(l.external_references(3).name(), "v8.Accessors::ModuleNamespaceEntrySetter");
-  EXPECT_EQ(l.external_references(3).index(), 3u);
-  EXPECT_EQ(l.external_references(3).kind(), ExternalReferenceRecord::V8_INTERNAL);
-  EXPECT_NE(layout->external_references[2], 0);
-  EXPECT_NE(layout->external_references[3], 0);
+  ASSERT_EQ(V8InternalReferences().size(), compat::kV8TableGaps.size())
+      << "the linked libnode does not export every function its V8's table lacks";
+  ASSERT_EQ(l.external_references_size(), 2 + static_cast<int>(compat::kV8TableGaps.size()));
+  for (size_t i = 0; i < compat::kV8TableGaps.size(); ++i) {
+    const int index = 2 + static_cast<int>(i);
+    EXPECT_EQ(l.external_references(index).name(), compat::kV8TableGaps[i].name);
+    EXPECT_EQ(l.external_references(index).name().rfind("v8.", 0), 0u);  // V8's, by its name
+    EXPECT_EQ(l.external_references(index).index(), static_cast<uint32_t>(index));
+    EXPECT_EQ(l.external_references(index).kind(), ExternalReferenceRecord::V8_INTERNAL);
+    EXPECT_NE(layout->external_references[index], 0);
+  }
 }
 
 TEST(SnapshotLayoutTest, DuplicateOpNamesAreRefused) {

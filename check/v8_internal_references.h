@@ -1,12 +1,10 @@
-// V8 functions that a snapshot may point at but V8 10.2's own external-reference table lacks,
-// so the embedder's table must carry them.
+// V8 functions that a snapshot may point at but the linked V8's own external-reference table
+// lacks, so the embedder's table must carry them: which ones is per-V8 data
+// (compat/v8_table_gaps.h: V8 10.2's module namespace accessors; none on 13.6).
 //
-// A module namespace object (`import * as ns`, `export * as ns from`) has one accessor per
-// export whose getter and setter are V8's Accessors::ModuleNamespaceEntryGetter/Setter. V8 10.2
-// does not list them in its table, so serializing such an object aborts the builder ("Unknown
-// external reference"). ComputeLayout appends them to every layout after the ops; the
-// serializer then encodes them as embedder references, and the runtime's table, computed the
-// same way in its own process, supplies the addresses back.
+// ComputeLayout appends them to every layout after the ops; the serializer then encodes them as
+// embedder references, and the runtime's table, computed the same way in its own process,
+// supplies the addresses back.
 #ifndef V8SNAP_CHECK_V8_INTERNAL_REFERENCES_H_
 #define V8SNAP_CHECK_V8_INTERNAL_REFERENCES_H_
 
