@@ -13,6 +13,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "compat/v8_compat.h"
 #include "runtime/script_line_ends.h"
 #include "runtime/v8snap_platform.h"
 #include "snapshot_builder/build_time_globals.h"
@@ -69,12 +70,13 @@ bool IsIdentifier(const std::string& name) {
   return true;
 }
 
-// The Intl kinds by the name V8's heap snapshot gives their instances and prototypes.
+// The Intl kinds by the name V8's heap snapshot gives their instances and prototypes (V8 13.6
+// adds DurationFormat).
 const char* IntlKind(const std::string& name) {
-  static const char* const kKinds[] = {
-      "Collator",  "DateTimeFormat", "DisplayNames",   "ListFormat",
-      "Locale",    "NumberFormat",   "PluralRules",    "RelativeTimeFormat",
-      "Segmenter", "Segments",       "v8BreakIterator"};
+  static const char* const kKinds[] = {"Collator",       "DateTimeFormat", "DisplayNames",
+                                       "DurationFormat", "ListFormat",     "Locale",
+                                       "NumberFormat",   "PluralRules",    "RelativeTimeFormat",
+                                       "Segmenter",      "Segments",       "v8BreakIterator"};
   std::string bare = absl::StartsWith(name, "Intl.") ? name.substr(5) : name;
   for (const char* kind : kKinds) {
     if (bare == kind) return kind;
@@ -88,7 +90,9 @@ class HeapWalk {
       : isolate_(isolate),
         context_(context),
         foreign_(Internalized("system / Foreign")),
-        call_site_info_(Internalized("system / CallSiteInfo")),
+        stack_frame_starts_{Internalized("system / CallSiteInfo"),
+                            Internalized("system / BytecodeWrapper"),
+                            Internalized("system / CodeWrapper")},
         array_buffer_data_(Internalized("system / JSArrayBufferData")) {}
 
   void AddRoot(const Node* node, std::string label, std::string js_name, std::string script,
@@ -245,13 +249,16 @@ class HeapWalk {
   void Classify(int index, const Node* node) {
     if (auto it = placeholders_.find(node);
         it != placeholders_.end() && !roots_[visits_[index].root].label.empty()) {
+      const std::string& name = it->second;
       unserializable_.emplace_back(
-          index, absl::StrCat("the build-time placeholder for ", it->second, " (V8 10.2 has no ",
-                              it->second, " while a snapshot is built: kept in the snapshot it "
-                              "throws \"", it->second, " is not available\" when used, where the "
-                              "same code run from source gets the real ", it->second,
-                              "; fix: read ", it->second, " at run time, in a "
-                              "v8snap.snapshot.onDeserialize callback or lazily on first use)"));
+          index, absl::StrCat("the build-time placeholder for ", name, " (V8 ",
+                              compat::kV8MajorMinor, " has no ", name,
+                              " while a snapshot is built: kept in the snapshot it throws \"", name,
+                              " is not available\" when used, where the same code run "
+                              "from source gets the real ",
+                              name, "; fix: read ", name,
+                              " at run time, in a v8snap.snapshot.onDeserialize callback or "
+                              "lazily on first use)"));
       return;
     }
     if (node->GetType() == Node::kNative && NameIs(node, array_buffer_data_)) {
@@ -279,16 +286,24 @@ class HeapWalk {
                                 " bytes (V8 aborts on a buffer over 2 GiB - 1 = ", kMaxBufferBytes,
                                 " bytes in a snapshot)"));
       }
-      // A captured stack not formatted yet: an array of CallSiteInfo under a private symbol.
+      // A captured stack not formatted yet: an array of frames under a private symbol. V8
+      // 10.2's heap snapshot shows it as an array of CallSiteInfo, V8 13.6's as the frames'
+      // fields in a row, each frame starting with its code (a BytecodeWrapper or CodeWrapper).
+      // A formatted stack is a string there.
       if (edge->GetType() == Edge::kProperty && child->GetType() == Node::kArray &&
-          child->GetChildrenCount() > 0 &&
-          child->GetChild(0)->GetToNode()->GetType() == Node::kHidden &&
-          NameIs(child->GetChild(0)->GetToNode(), call_site_info_)) {
+          child->GetChildrenCount() > 0 && IsStackFrameStart(child->GetChild(0)->GetToNode())) {
         unformatted_stack = true;
       }
     }
     if (native_state) unserializable_.emplace_back(index, "");
     if (unformatted_stack) unformatted_stacks_.push_back(index);
+  }
+
+  bool IsStackFrameStart(const Node* node) {
+    for (const v8::Local<v8::String>& name : stack_frame_starts_) {
+      if (NameIs(node, name)) return true;
+    }
+    return false;
   }
 
   std::string NodeName(const Node* node) { return Utf8(isolate_, node->GetName()); }
@@ -422,10 +437,19 @@ class HeapWalk {
               absl::StrAppend(&steps, ".buffer");
               break;
             }
-            bool transparent = !is_value || from->GetType() == Node::kClosure ||
-                               name == "context" || name == "previous" || name == "global" ||
-                               name == "native_context" || name == "extension" ||
-                               from->GetType() == Node::kHidden || from->GetType() == Node::kArray;
+            // From globalThis (the global proxy) to the global object, whose properties are
+            // globalThis's: V8 10.2's heap snapshot goes through the native context
+            // ("native_context", then "extension"), V8 13.6's through the proxy's map ("map",
+            // then "prototype").
+            const int from_index = visits_[*it].parent;
+            const bool from_global_proxy =
+                from == global_proxy_ || (name == "prototype" && visits_[from_index].parent >= 0 &&
+                                          nodes_[visits_[from_index].parent] == global_proxy_);
+            bool transparent = !is_value || from_global_proxy ||
+                               from->GetType() == Node::kClosure || name == "context" ||
+                               name == "previous" || name == "global" || name == "native_context" ||
+                               name == "extension" || from->GetType() == Node::kHidden ||
+                               from->GetType() == Node::kArray;
             if (inside == " (an entry of the WeakMap)" && from->GetType() == Node::kArray) {
               // The table's edge to a value names its key: "... part of key (K @ID) -> value".
               if (std::string key = WeakMapKeyPath(name); !key.empty()) {
@@ -455,7 +479,7 @@ class HeapWalk {
   v8::Isolate* isolate_;
   v8::Local<v8::Context> context_;
   v8::Local<v8::String> foreign_;
-  v8::Local<v8::String> call_site_info_;
+  v8::Local<v8::String> stack_frame_starts_[3];
   v8::Local<v8::String> array_buffer_data_;
   uint64_t array_buffer_bytes_ = 0;
   const Node* global_proxy_ = nullptr;
@@ -500,6 +524,32 @@ void AddExportRoots(v8::Isolate* isolate, const Node* module, const std::string&
   }
 }
 
+// The native context of globalThis, found breadth first from the global proxy over V8's internal
+// links: V8 10.2's heap snapshot links the proxy to it ("native_context"), V8 13.6's only
+// through the proxy's map ("map", "constructor", "context"). nullptr when there is none nearby.
+const Node* NativeContextOf(v8::Isolate* isolate, const Node* global_proxy) {
+  if (global_proxy == nullptr) return nullptr;
+  v8::HandleScope scope(isolate);
+  v8::Local<v8::String> native_context =
+      v8::String::NewFromUtf8(isolate, "system / NativeContext", v8::NewStringType::kInternalized)
+          .ToLocalChecked();
+  std::vector<const Node*> level = {global_proxy};
+  for (int depth = 0; depth < 4 && !level.empty(); ++depth) {
+    std::vector<const Node*> next;
+    for (const Node* node : level) {
+      for (int i = 0; i < node->GetChildrenCount(); ++i) {
+        const Edge* edge = node->GetChild(i);
+        if (edge->GetType() != Edge::kInternal) continue;
+        const Node* child = edge->GetToNode();
+        if (child->GetName()->StrictEquals(native_context)) return child;
+        next.push_back(child);
+      }
+    }
+    level = std::move(next);
+  }
+  return nullptr;
+}
+
 }  // namespace
 
 absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> context,
@@ -518,6 +568,12 @@ absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> 
     walk.AddPlaceholder(snapshot->GetNodeById(profiler->GetObjectId(value)), name);
   }
   walk.AddRoot(global_proxy, "globalThis", "globalThis", "", /*is_value=*/true);
+  // Its native context, as globalThis too: it holds the script contexts, where a classic
+  // script's top-level let, const and class live. V8 13.6's heap snapshot reaches it from the
+  // global proxy only further than from any function (a module's export), whose path would
+  // then name such a variable.
+  walk.AddRoot(NativeContextOf(isolate, global_proxy), "globalThis", "globalThis", "",
+               /*is_value=*/true);
   for (const auto& [name, lazy] : modules.Names()) {
     if (lazy) continue;
     const Node* module = ModuleNode(isolate, snapshot, modules.Find(name));

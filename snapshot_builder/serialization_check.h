@@ -7,7 +7,7 @@
 //
 // What it does, in one heap snapshot and one breadth-first pass over it:
 // - finds every object reachable from the global object, a module's exports or any other root
-//   of the heap that V8 10.2 cannot carry: Intl objects (V8 keeps their ICU state behind a
+//   of the heap that V8 (10.2 and 13.6 alike) cannot carry: Intl objects (V8 keeps their ICU state behind a
 //   global handle, and CreateBlob aborts on `CheckGlobalAndEternalHandles`), ArrayBuffers over
 //   2 GiB - 1 bytes (a CHECK in the serializer), collections keyed by globalThis (the entry
 //   is lost after a load); it fails with kFailedPrecondition naming each by a JS path
@@ -33,8 +33,8 @@
 
 namespace v8snap {
 
-// A build-time placeholder (BuildTimeGlobals::Placeholders: SharedArrayBuffer, Atomics,
-// WebAssembly) reachable by a JS path is refused too, named by that path.
+// A build-time placeholder (BuildTimeGlobals::Placeholders: what the linked V8 adds only after a
+// load, compat/late_builtins.h) reachable by a JS path is refused too, named by that path.
 absl::Status CheckHeapSerializable(v8::Isolate* isolate, v8::Local<v8::Context> context,
                                    const ModuleMap& modules, Sidecar& sidecar);
 
