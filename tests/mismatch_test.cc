@@ -3,7 +3,9 @@
 // real manifests; op- and reference-level ones from a sidecar of "another build" (rewritten here
 // with a valid checksum, exactly what a builder linked with other ops would have written).
 #include <functional>
+#include <string>
 
+#include "compat/v8_compat.h"
 #include "format/atomic_file.h"
 #include "format/snapshot_files.h"
 #include "gmock/gmock.h"
@@ -208,7 +210,9 @@ TEST_F(MismatchTest, V8VersionDiffers) {
   ToolResult r = RunMatching();
   ExpectRefused(r);
   EXPECT_THAT(r.err,
-              HasSubstr("was built with V8 11.3.244.8, but this runtime is linked with V8 10.2"));
+              HasSubstr(std::string("was built with V8 11.3.244.8, but this runtime is linked "
+                                    "with V8 ") +
+                        compat::kV8MajorMinor + "."));
 }
 
 TEST_F(MismatchTest, UnknownSidecarFormatVersion) {
