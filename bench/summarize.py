@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Turns one run's raw results into the issue's figures: prints the table, writes summary.json.
+"""Turns one run's raw results into the figures: prints the tables, writes summary.json.
 
 Usage: summarize.py OUT   (reads OUT/results/*, writes OUT/summary.json)
 
@@ -336,7 +336,7 @@ def main():
             s["startup_vs_deno"] = wall("snapshot_run", "deno")
             s["startup_vs_deno_prestarted"] = wall("prestarted", "deno")
             s["startup_vs_deno_cpu"] = ratio(serve["snapshot_run"]["cpu_ms"], serve["deno"]["cpu_ms"])
-    # snapshot_inspect heap on a large source against building that snapshot (issue 13: heap
+    # snapshot_inspect heap on a large source against building that snapshot (heap
     # must stay linear; V8's heap snapshot is quadratic on a large source unless v8snap computes
     # every script's line ends first).
     heap_path = os.path.join(results, "heap_large.json")
