@@ -59,7 +59,7 @@ install: build
 	@bash tools/install.sh --out $(OUT) --prefix $(abspath $(PREFIX)) $(if $(DESTDIR),--destdir $(DESTDIR))
 
 # The benchmark suite (bench/run_bench.sh, docs/performance.md) in its own build folder: prints
-# the table of ratios and writes $(BENCH_OUT)/summary.json. Takes about five minutes.
+# the table of ratios and writes $(BENCH_OUT)/summary.json. Takes about seven minutes.
 BENCH_OUT ?= out/bench
 bench:
 	@bash tools/install_deps.sh --bench
