@@ -47,6 +47,7 @@ std::string Category(const Node& node, bool is_source) {
     case HeapGraph::kHidden:
     case HeapGraph::kNative:
     case HeapGraph::kSynthetic:
+    case HeapGraph::kObjectShape:
       break;
   }
   return "V8 internals";

@@ -128,5 +128,32 @@ TEST(HeapBreakdownTest, RetainedSizesAttributionAndPaths) {
   EXPECT_EQ(sources["ext:b/b.js"], extensions["b"]);
 }
 
+// V8 13.6's object-shape nodes (hidden classes, descriptor arrays; kHidden on 10.2) are V8
+// internals, never listed as objects a user made, and named as DevTools names them.
+TEST(HeapBreakdownTest, ObjectShapesAreV8Internals) {
+  GraphBuilder b;
+  const int root = b.Node(G::kSynthetic, "", 0);
+  const int global = b.Node(G::kObject, "Object", 40);
+  const int point = b.Node(G::kObject, "Point", 24);
+  const int map = b.Node(G::kObjectShape, "system / Map", 80);
+  const int descriptors = b.Node(G::kObjectShape, "system / DescriptorArray", 56);
+  b.Edge(root, G::kShortcutEdge, "1", global);
+  b.Edge(global, G::kPropertyEdge, "point", point);
+  b.Edge(point, G::kInternalEdge, "map", map);
+  b.Edge(map, G::kInternalEdge, "descriptors", descriptors);
+  HeapStartPoints start;
+  start.roots = {{b.Id(point), "globalThis.point"}};
+  HeapComposition heap;
+  AnalyzeHeap(b.Build(), start, &heap);
+  std::map<std::string, int64_t> categories;
+  for (const HeapShare& c : heap.categories()) categories[c.name()] = c.bytes();
+  EXPECT_EQ(categories["V8 internals"], 80 + 56);
+  EXPECT_EQ(categories["objects: Point"], 24);
+  ASSERT_EQ(heap.biggest_size(), 1);
+  EXPECT_EQ(heap.biggest(0).path(), "globalThis.point");
+  EXPECT_EQ(heap.biggest(0).retained_bytes(), 24 + 80 + 56);
+  EXPECT_STREQ(HeapNodeTypeName(G::kObjectShape), "object shape");
+}
+
 }  // namespace
 }  // namespace v8snap::inspect

@@ -14,6 +14,7 @@
 #include "runtime/script_line_ends.h"
 #include "runtime/shared_read_only_heap.h"
 #include "check/v8_internal_references.h"
+#include "compat/heap_snapshot.h"
 #include "runtime/v8_process.h"
 #include "snapshot_inspect/blob_file.h"
 #include "snapshot_inspect/heap_breakdown.h"
@@ -34,6 +35,7 @@ namespace {
 
 // DevTools' names for heap-snapshot node types.
 const char* NodeTypeName(v8::HeapGraphNode::Type type) {
+  if (static_cast<int>(type) == compat::kHeapGraphObjectShape) return "object shape";
   switch (type) {
     case v8::HeapGraphNode::kHidden:
       return "hidden";
@@ -67,12 +69,13 @@ const char* NodeTypeName(v8::HeapGraphNode::Type type) {
   return "other";
 }
 
-// Node names are constructor names for objects and V8's kind names for hidden and native nodes
-// ("system / Map"): few and meaningful. For strings, closures and code they are contents or
-// function names, too many to group by.
+// Node names are constructor names for objects and V8's kind names for hidden, object-shape and
+// native nodes ("system / Map"): few and meaningful. For strings, closures and code they are
+// contents or function names, too many to group by.
 bool GroupsByName(v8::HeapGraphNode::Type type) {
   return type == v8::HeapGraphNode::kObject || type == v8::HeapGraphNode::kHidden ||
-         type == v8::HeapGraphNode::kNative;
+         type == v8::HeapGraphNode::kNative ||
+         static_cast<int>(type) == compat::kHeapGraphObjectShape;
 }
 
 std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {

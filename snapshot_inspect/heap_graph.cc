@@ -2,6 +2,7 @@
 #include "snapshot_inspect/heap_graph.h"
 
 #include "absl/container/flat_hash_map.h"
+#include "compat/heap_snapshot.h"
 #include "v8-local-handle.h"
 #include "v8-primitive.h"
 #include "v8-profiler.h"
@@ -12,6 +13,7 @@ namespace {
 static_assert(HeapGraph::kBigInt == static_cast<int>(v8::HeapGraphNode::kBigInt));
 static_assert(HeapGraph::kSynthetic == static_cast<int>(v8::HeapGraphNode::kSynthetic));
 static_assert(HeapGraph::kCode == static_cast<int>(v8::HeapGraphNode::kCode));
+static_assert(HeapGraph::kObjectShape == compat::kHeapGraphObjectShape);
 static_assert(HeapGraph::kWeakEdge == static_cast<int>(v8::HeapGraphEdge::kWeak));
 static_assert(HeapGraph::kShortcutEdge == static_cast<int>(v8::HeapGraphEdge::kShortcut));
 static_assert(HeapGraph::kElementEdge == static_cast<int>(v8::HeapGraphEdge::kElement));
@@ -98,6 +100,8 @@ const char* HeapNodeTypeName(HeapGraph::NodeType type) {
       return "symbol";
     case HeapGraph::kBigInt:
       return "bigint";
+    case HeapGraph::kObjectShape:
+      return "object shape";
   }
   return "other";
 }

@@ -35,6 +35,9 @@ struct HeapGraph {
     kSlicedString = 11,
     kSymbol = 12,
     kBigInt = 13,
+    // V8 13.6's "(object shape)": hidden classes, descriptor arrays (compat/heap_snapshot.h);
+    // V8 10.2 has no such type and files them under kHidden.
+    kObjectShape = 14,
   };
   // v8::HeapGraphEdge::Type, same values.
   enum EdgeType : uint8_t {
