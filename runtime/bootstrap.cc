@@ -42,6 +42,8 @@ constexpr absl::string_view kTerminatedWhile = "execution was terminated while e
 // What BootstrapContext is evaluating on this thread ("app.js (extension 'app')"), for the
 // message of a limit that stops it (BuildWatch::Check).
 thread_local std::string t_evaluating;
+// Whether BootstrapContext is only checking a lazy module's syntax (BuildWatch::Stop).
+thread_local bool t_checking_syntax = false;
 
 std::string Describe(const std::string& shown, const std::string& extension) {
   return absl::StrCat(shown, " (extension '", extension, "')");
@@ -464,12 +466,16 @@ absl::StatusOr<std::vector<ModuleRecord>> BootstrapContext(
           compiled.emplace_back(name, *module);
           break;
         }
-        case SourceRecord::LAZY_ESM:
+        case SourceRecord::LAZY_ESM: {
           // Compiled (never evaluated) now so that a syntax error fails the build with its
           // file:line:col instead of waiting for the first import; kept as source.
-          if (absl::Status s = modules.CheckSyntax(name, source.contents); !s.ok()) return s;
+          t_checking_syntax = true;
+          absl::Status syntax = modules.CheckSyntax(name, source.contents);
+          t_checking_syntax = false;
+          if (!syntax.ok()) return syntax;
           modules.AddLazySource(name, source.contents);
           break;
+        }
         default:
           return absl::InternalError(absl::StrCat("unknown source kind in ", source.path));
       }
@@ -648,8 +654,25 @@ void BuildWatch::OnPromiseReject(v8::PromiseRejectMessage message) {
   list.push_back(std::move(rejection));
 }
 
+void BuildWatch::Stop(v8::Isolate* isolate, const std::string& reason) {
+  BuildWatch* self = t_watch;
+  if (self == nullptr || self->isolate_ != isolate || t_checking_syntax) return;
+  if (self->stop_reason_.empty()) {
+    self->stop_place_ = t_evaluating;
+    self->stop_reason_ = reason;
+  }
+  isolate->TerminateExecution();
+}
+
 absl::Status BuildWatch::Check(absl::Status result, const std::string& where) {
   if (result.ok()) return result;
+  if (!stop_reason_.empty()) {
+    if (isolate_->IsExecutionTerminating()) isolate_->CancelTerminateExecution();
+    std::string place = !stop_place_.empty() ? stop_place_
+                        : !where.empty()     ? where
+                                             : "the build's JS";
+    return absl::FailedPreconditionError(absl::StrCat(place, " ", stop_reason_));
+  }
   absl::Status explained = limits_.Explain(result);
   if (explained == result) {
     return absl::Status(result.code(), WithOpFix(std::string(result.message())));
@@ -673,7 +696,9 @@ absl::Status BuildWatch::Check(absl::Status result, const std::string& where) {
 
 absl::Status BuildWatch::Finish(v8::Local<v8::Context> context, const ModuleMap& modules) {
   isolate_->PerformMicrotaskCheckpoint();
-  if (isolate_->IsExecutionTerminating()) return Check(absl::AbortedError(""));
+  if (isolate_->IsExecutionTerminating() || !stop_reason_.empty()) {
+    return Check(absl::AbortedError(""));
+  }
   if (!modules.refused_import().empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         modules.refused_import(),

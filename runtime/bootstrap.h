@@ -94,6 +94,14 @@ class BuildWatch {
     return Check(result.status());
   }
 
+  // Stops the build's JS now (TerminateExecution) for `reason`, which Check and Finish then
+  // report, after what was being compiled or evaluated ("app.js (extension 'app') <reason>"),
+  // instead of a bare termination: for code V8 would crash on, or run wrongly, had it gone on
+  // (BuildTimeGlobals: syntax whose support V8 installs only after a load). For V8's callbacks
+  // on the building thread; the first reason stands. Does nothing while bootstrap only checks a
+  // lazy module's syntax (none of it runs while building), or without a BuildWatch on `isolate`.
+  static void Stop(v8::Isolate* isolate, const std::string& reason);
+
   // After the extensions and the warm-up script: an import() call (even a caught one) or a
   // promise still rejected with no handler fails the build with its place and stack. Checked once, here,
   // rather than after each extension: a rejection that a later extension or the warm-up
@@ -111,6 +119,9 @@ class BuildWatch {
   std::function<bool(const std::string&)> is_internal_;
   ScopedInternalScripts internal_scripts_;
   std::vector<std::unique_ptr<Rejection>> rejections_;
+  // Stop's: what was being compiled or evaluated, and why.
+  std::string stop_place_;
+  std::string stop_reason_;
 };
 
 }  // namespace v8snap

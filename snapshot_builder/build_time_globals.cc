@@ -14,6 +14,7 @@
 #include "compat/late_builtins.h"
 #include "compat/v8_compat.h"
 #include "format/status_macros.h"
+#include "runtime/bootstrap.h"
 #include "runtime/snapshot_hooks.h"
 #include "v8-container.h"
 #include "v8-function.h"
@@ -403,38 +404,6 @@ std::string ToUtf8(v8::Isolate* isolate, v8::Local<v8::Value> value) {
   return *utf8 == nullptr ? "" : std::string(*utf8, utf8.length());
 }
 
-// Flags whose effect V8 applies only to a context that is not being snapshotted (what they
-// add is installed after a load, or by V8's extensions, which a snapshot context never gets), by
-// name without "--" or "no-", with what that effect is.
-struct LateFlag {
-  const char* name;
-  const char* adds;
-};
-constexpr LateFlag kLateFlags[] = {
-    {"harmony", "the staged language features (Array.prototype.groupBy, ...)"},
-    {"harmony-rab-gsab",
-     "resizable ArrayBuffer and growable SharedArrayBuffer (ArrayBuffer.prototype.resize, "
-     "maxByteLength, resizable, SharedArrayBuffer.prototype.grow, ...)"},
-    {"harmony-temporal", "Temporal"},
-    {"harmony-shadow-realm", "ShadowRealm"},
-    {"harmony-struct", "SharedStructType"},
-    {"harmony-array-grouping", "Array.prototype.groupBy and groupByToMap"},
-    {"harmony-intl-number-format-v3", "Intl.NumberFormat v3 (formatRange, ...)"},
-    {"harmony-weak-refs-with-cleanup-some", "FinalizationRegistry.prototype.cleanupSome"},
-    {"harmony-sharedarraybuffer", "SharedArrayBuffer"},
-    {"harmony-atomics", "Atomics"},
-    {"harmony-relative-indexing-methods", "the at() methods"},
-    {"harmony-object-has-own", "Object.hasOwn"},
-    {"harmony-array-find-last", "findLast() and findLastIndex()"},
-    {"expose-wasm", "WebAssembly"},
-    {"expose-gc", "gc()"},
-    {"expose-gc-as", "the gc function"},
-    {"expose-externalize-string", "externalizeString()"},
-    {"expose-statistics", "getV8Statistics()"},
-    {"expose-trigger-failure", "triggerFailure()"},
-    {"stack-trace-limit", "Error.stackTraceLimit's value"},
-};
-
 // Owns nothing V8 keeps: the state's properties are read through these helpers.
 absl::StatusOr<v8::Local<v8::Value>> CallMethod(v8::Isolate* isolate,
                                                 v8::Local<v8::Context> context,
@@ -512,6 +481,25 @@ std::string LateBuiltinNames() {
   return absl::StrJoin(names, ", ");
 }
 
+// V8 reports parsing syntax whose support it installs only after a load (compat::kLateSyntax):
+// the build stops before any of it runs, naming what was being compiled.
+void OnUseCounter(v8::Isolate* isolate, v8::Isolate::UseCounterFeature feature) {
+  for (const compat::LateSyntax& late : compat::kLateSyntax) {
+    if (late.feature != feature) continue;
+    BuildWatch::Stop(
+        isolate,
+        absl::StrCat(
+            "holds ", late.what, ", which V8 ", compat::kV8MajorMinor,
+            " cannot run while a snapshot is built: V8 installs ", late.needs,
+            " only after a snapshot is loaded, and running one while building crashes it or "
+            "skips the work. V8 parses the functions of every source it compiles, so a source "
+            "that holds one cannot be compiled while building.\n  fix: load that code at run "
+            "time: make its file a lazy_esm source (compiled on its first import, after the "
+            "load), or import() it at run time"));
+    return;
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -544,6 +532,7 @@ absl::StatusOr<BuildTimeGlobals> BuildTimeGlobals::Install(v8::Isolate* isolate,
         "could not set up the build-time globals: ",
         try_catch.HasCaught() ? FormatTryCatch(isolate, context, try_catch) : "no state"));
   }
+  isolate->SetUseCounterCallback(OnUseCounter);
   return BuildTimeGlobals(isolate, prelude.As<v8::Object>());
 }
 
@@ -623,7 +612,7 @@ absl::Status BuildTimeGlobals::CheckFlagsTakeEffectWhileBuilding(
   std::vector<std::string> found;
   for (const std::string& flag : flags) {
     std::string name = V8FlagName(flag);
-    for (const LateFlag& late : kLateFlags) {
+    for (const compat::LateFlag& late : compat::kLateFlags) {
       if (name == late.name) {
         found.push_back(absl::StrCat(flag, " (", late.adds, ")"));
         break;
