@@ -13,11 +13,20 @@ import { pathToFileURL } from "node:url";
 
 const rowPath = process.argv[2];
 const text = readFileSync(rowPath, "utf8");
+// A "--- NAME@N" section replaces NAME for V8 N: by default the V8 of this node (Node 24: 13),
+// or V8_MAJOR's.
+const major = Number(process.env.V8_MAJOR ?? process.versions.v8.split(".")[0]);
 const sections = {};
+const versioned = new Set();
 let current = null;
 for (const line of text.split("\n")) {
   if (line.startsWith("--- ")) {
-    current = line.slice(4).trim().split(/\s+/)[0];
+    const [name, forV8] = line.slice(4).trim().split(/\s+/)[0].split("@");
+    current = null;
+    if (forV8 !== undefined && Number(forV8) !== major) continue;
+    if (forV8 === undefined && versioned.has(name)) continue;
+    if (forV8 !== undefined) versioned.add(name);
+    current = name;
     sections[current] = [];
   } else if (current) {
     sections[current].push(line);
