@@ -61,6 +61,14 @@ inline void KeepFlagsChangeableAfterInitialize() {
 #endif
 }
 
+// Whether an isolate from a blob V8 cannot rehash (which keeps the hash seed it was built with)
+// must not join live isolates seeded otherwise. V8 10.2 as Node 18 builds it keeps the seed in
+// the one read-only heap all the live isolates of a process share, and aborts the process when
+// such an isolate joins (runtime/shared_read_only_heap.h refuses it first). On V8 13.6 it starts
+// and runs beside them: tried with an isolate from V8's built-in snapshot alive, and
+// JsRuntimeTest.ASnapshotThatCannotShareTheLiveReadOnlyHeapIsRefusedNotAborted runs both.
+inline constexpr bool kLiveIsolatesShareTheHashSeed = V8_MAJOR_VERSION < 13;
+
 // The most bytes one Uint8Array may hold.
 inline constexpr size_t kMaxUint8ArrayLength = v8::Uint8Array::kMaxLength;
 

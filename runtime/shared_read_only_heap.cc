@@ -35,10 +35,11 @@ ReadOnlyHeapNeed ReadOnlyHeapNeed::BuiltIn() { return {"", "V8's built-in snapsh
 
 ReadOnlyHeapNeed ReadOnlyHeapNeed::ForBlob(const std::string& blob_label, bool rehashable,
                                            const std::vector<std::string>& v8_flags,
-                                           const std::string& blob_identity) {
+                                           const std::string& blob_identity,
+                                           bool isolates_share_seed) {
   ReadOnlyHeapNeed need;
   need.source = absl::StrCat("snapshot '", blob_label, "'");
-  if (rehashable) return need;
+  if (rehashable || !isolates_share_seed) return need;
   std::optional<std::string> seed = HashSeedFromFlags(v8_flags);
   // --hash-seed=0 (V8's default) means the builder drew a seed at random: only this very blob
   // carries it.
@@ -99,8 +100,8 @@ absl::StatusOr<SharedReadOnlyHeap::Lease> SharedReadOnlyHeap::Acquire(
     return absl::FailedPreconditionError(absl::StrCat(
         "cannot start an isolate from ", need.source, " while ", state.live,
         " isolate(s) of this process, started from ", state.creator,
-        ", are alive: V8 10.2 shares one read-only heap among the live isolates of a process, "
-        "and that heap carries ",
+        ", are alive: V8 ", compat::kV8MajorMinor,
+        " shares one read-only heap among the live isolates of a process, and that heap carries ",
         Describe(state.seed), ", while ", need.source,
         " cannot be rehashed (it holds ES modules) and needs ", Describe(need.fixed_seed),
         ".\n  fix: dispose of the other isolates first, or keep runtimes started from source "

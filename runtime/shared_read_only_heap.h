@@ -10,7 +10,8 @@
 // An isolate from a non-rehashable blob that joins a heap seeded otherwise finds its hash
 // tables keyed under the wrong seed and V8 aborts the process (a fatal error in Genesis). In
 // release builds V8 checks nothing, so v8snap checks here, before Isolate::New, and refuses
-// with an error instead.
+// with an error instead. V8 13.6 runs such isolates side by side
+// (compat::kLiveIsolatesShareTheHashSeed is false): there no blob constrains the others.
 //
 // Usage (JsRuntime and the inspector's heap measurement do this):
 //   ASSIGN_OR_RETURN(ReadOnlyHeapNeed need, ReadOnlyHeapNeed::ForSnapshot(path, blob, sidecar));
@@ -25,6 +26,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "compat/v8_compat.h"
 #include "format/sidecar.pb.h"
 
 namespace v8snap {
@@ -42,9 +44,12 @@ struct ReadOnlyHeapNeed {
   // A v8snap blob: `rehashable` from its V8 header, `v8_flags` the builder's flags recorded in
   // the sidecar (the last --hash-seed wins). A non-rehashable blob built without a fixed seed
   // got a random one: it then fits only a heap it created itself, keyed by `blob_identity`.
-  static ReadOnlyHeapNeed ForBlob(const std::string& blob_label, bool rehashable,
-                                  const std::vector<std::string>& v8_flags,
-                                  const std::string& blob_identity);
+  // `isolates_share_seed`: whether the V8 at hand makes a non-rehashable blob's seed everyone's
+  // concern (V8 10.2); where it does not (13.6), every blob fits any heap.
+  static ReadOnlyHeapNeed ForBlob(
+      const std::string& blob_label, bool rehashable, const std::vector<std::string>& v8_flags,
+      const std::string& blob_identity,
+      bool isolates_share_seed = compat::kLiveIsolatesShareTheHashSeed);
   // The same for a v8snap pair: rehashability from the blob's V8 header, the seed from the
   // sidecar's flags (kDataLoss when the header cannot be read).
   static absl::StatusOr<ReadOnlyHeapNeed> ForSnapshot(const std::string& blob_label,

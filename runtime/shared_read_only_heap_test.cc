@@ -9,12 +9,15 @@ namespace {
 
 using ::testing::HasSubstr;
 
+// The bookkeeping as V8 10.2 needs it, whichever V8 this test links: isolates share the seed.
 ReadOnlyHeapNeed Modules(const std::string& label, const std::string& seed_flag) {
   return ReadOnlyHeapNeed::ForBlob(label, /*rehashable=*/false,
-                                   {"--predictable", "--random-seed=1", seed_flag}, "abc");
+                                   {"--predictable", "--random-seed=1", seed_flag}, "abc",
+                                   /*isolates_share_seed=*/true);
 }
 ReadOnlyHeapNeed ClassicOnly(const std::string& label) {
-  return ReadOnlyHeapNeed::ForBlob(label, /*rehashable=*/true, {"--hash-seed=1"}, "def");
+  return ReadOnlyHeapNeed::ForBlob(label, /*rehashable=*/true, {"--hash-seed=1"}, "def",
+                                   /*isolates_share_seed=*/true);
 }
 
 TEST(SharedReadOnlyHeapTest, HashSeedFromFlagsTakesTheLastOne) {
@@ -68,13 +71,33 @@ TEST(SharedReadOnlyHeapTest, TheProcessSeedIsWhatARehashableCreatorLeaves) {
 
 TEST(SharedReadOnlyHeapTest, ARandomBuildSeedFitsOnlyItsOwnBlob) {
   auto first = SharedReadOnlyHeap::Acquire(
-      ReadOnlyHeapNeed::ForBlob("x.bin", false, {"--hash-seed=0"}, "blob-x"));
+      ReadOnlyHeapNeed::ForBlob("x.bin", false, {"--hash-seed=0"}, "blob-x", true));
   ASSERT_TRUE(first.ok());
   EXPECT_TRUE(SharedReadOnlyHeap::Acquire(
-                  ReadOnlyHeapNeed::ForBlob("x.bin", false, {"--hash-seed=0"}, "blob-x"))
+                  ReadOnlyHeapNeed::ForBlob("x.bin", false, {"--hash-seed=0"}, "blob-x", true))
                   .ok());
   EXPECT_FALSE(
-      SharedReadOnlyHeap::Acquire(ReadOnlyHeapNeed::ForBlob("y.bin", false, {}, "blob-y")).ok());
+      SharedReadOnlyHeap::Acquire(ReadOnlyHeapNeed::ForBlob("y.bin", false, {}, "blob-y", true))
+          .ok());
+}
+
+// A V8 whose isolates do not share the seed (13.6): no blob constrains the others.
+TEST(SharedReadOnlyHeapTest, WhereIsolatesDoNotShareTheSeedEveryBlobFits) {
+  auto builtin = SharedReadOnlyHeap::Acquire(ReadOnlyHeapNeed::BuiltIn());
+  ASSERT_TRUE(builtin.ok());
+  ReadOnlyHeapNeed one = ReadOnlyHeapNeed::ForBlob("a.bin", false, {"--hash-seed=1"}, "abc",
+                                                   /*isolates_share_seed=*/false);
+  EXPECT_EQ(one.fixed_seed, "");
+  EXPECT_TRUE(SharedReadOnlyHeap::Acquire(one).ok());
+  EXPECT_TRUE(SharedReadOnlyHeap::Acquire(
+                  ReadOnlyHeapNeed::ForBlob("b.bin", false, {"--hash-seed=7"}, "def", false))
+                  .ok());
+}
+
+// The V8 at hand: 10.2 shares the seed among live isolates, 13.6 does not.
+TEST(SharedReadOnlyHeapTest, TheDefaultIsTheLinkedV8s) {
+  ReadOnlyHeapNeed need = ReadOnlyHeapNeed::ForBlob("a.bin", false, {"--hash-seed=1"}, "abc");
+  EXPECT_EQ(need.fixed_seed, compat::kLiveIsolatesShareTheHashSeed ? "1" : "");
 }
 
 TEST(SharedReadOnlyHeapTest, LeasesMoveWithoutDoubleRelease) {
