@@ -1,6 +1,6 @@
-// The JS environment while a snapshot is built, and the hand-over to the load: V8 10.2 installs
-// some built-ins only after a snapshot is loaded (docs/snapshotting.md, "The JS environment while
-// building"). BuildTimeGlobals shims or stands in for them while the extensions run, refuses
+// The JS environment while a snapshot is built, and the hand-over to the load: V8 installs some
+// built-ins only after a snapshot is loaded, which ones depending on the V8
+// (compat/late_builtins.h; docs/snapshotting.md, "The JS environment while building"). BuildTimeGlobals shims or stands in for them while the extensions run, refuses
 // what would make every load abort, warns about reads of what cannot exist while building, runs
 // the onSerialize callbacks, and leaves in the snapshot what the load needs to redo the rest.
 //
@@ -28,22 +28,21 @@ namespace v8snap {
 
 class BuildTimeGlobals {
  public:
-  // Before the first extension runs. Also hands the hooks' state to core.js (v8snap.snapshot).
+  // Before the first extension runs. Also hands the hooks' state to core.js (v8snap.snapshot),
+  // and from then on stops the build (BuildWatch::Stop) where V8 parses syntax it supports only
+  // after a load (compat::kLateSyntax), before any of it runs.
   static absl::StatusOr<BuildTimeGlobals> Install(v8::Isolate* isolate,
                                                   v8::Local<v8::Context> context);
 
   // After the last JS of the build: runs the onSerialize callbacks; refuses (kFailedPrecondition)
   // a holder V8 adds to after a load that is frozen, sealed or not extensible, naming each and
   // the fix; removes the shims and placeholders; prints one warning per place that read a
-  // placeholder (SharedArrayBuffer, Atomics, WebAssembly); when a load has work (onDeserialize
+  // placeholder (SharedArrayBuffer, WebAssembly, ...); when a load has work (onDeserialize
   // callbacks, built-ins to redo), keeps the state in the snapshot data and records its index in
   // `sidecar`.
   absl::Status Finish(v8::SnapshotCreator& creator, v8::Local<v8::Context> context,
                       const ScriptNameMapper& mapper, Sidecar& sidecar);
 
-  // The --v8-flags that only take effect in a context that is not being snapshotted (what they
-  // add is absent while building, and a runtime refuses the blob for them), as one error naming
-  // each; OK when there are none.
   // After Finish, until the BuildTimeGlobals that finished on `isolate` is destroyed: every
   // placeholder the build's code was handed, with the built-in it stands for, as locals of the
   // caller's HandleScope (CheckHeapSerializable refuses one still reachable). Empty otherwise.
@@ -55,6 +54,9 @@ class BuildTimeGlobals {
   BuildTimeGlobals& operator=(BuildTimeGlobals&&) = delete;
   ~BuildTimeGlobals();
 
+  // The --v8-flags that only take effect in a context that is not being snapshotted
+  // (compat::kLateFlags: what they add is absent while building, and a runtime refuses the blob
+  // for them), as one error naming each; OK when there are none.
   static absl::Status CheckFlagsTakeEffectWhileBuilding(const std::vector<std::string>& flags);
 
  private:
