@@ -69,7 +69,7 @@ int RunBuilderMain(int argc, char** argv, const char* tool_name) {
                "manifest prefix once more; see docs/inspect.md)");
   app.add_flag("--require-rehashable", options.require_rehashable,
                "Fail when V8 cannot rehash the blob, so every process draws its own hash seed "
-               "(V8 10.2 cannot rehash ES modules; see docs/reliability.md)");
+               "(V8 cannot rehash a blob that holds ES modules; see docs/reliability.md)");
   std::string max_heap_mb, timeout_ms;
   app.add_option("--timeout-ms", timeout_ms,
                  absl::StrCat("Stop the build's JS (extensions, warm-up, hooks) after this many "
