@@ -22,6 +22,10 @@ if [ "$job" = test ]; then
   bash tools/fetch_npm_fixtures.sh "$root/out" >/dev/null
   make -s build >/dev/null
 fi
+# The bench's Deno and pinned library packages, fetched on this machine into out/ (npm).
+if [ "$job" = bench ]; then
+  bash tools/install_deps.sh --bench
+fi
 extra=()
 [ "$job" = test ] && extra=(--test)
 
