@@ -19,6 +19,7 @@
 
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "compat/fast_call.h"
@@ -34,6 +35,14 @@ enum class OpMode {
 };
 
 struct OpDecl {
+  // `{"op_add", OpAdd, 2, OpMode::kSync}`, with a FastCall last when the op has one. A
+  // constructor rather than aggregate initialization, so leaving out `fast` draws no
+  // missing-initializer warning from any compiler.
+  OpDecl() = default;
+  OpDecl(std::string name, v8::FunctionCallback callback, int arity = 0,
+         OpMode mode = OpMode::kSync, compat::FastCall fast = {})
+      : name(std::move(name)), callback(callback), arity(arity), mode(mode), fast(fast) {}
+
   std::string name;  // "op_print": unique across the whole runtime.
   v8::FunctionCallback callback;
   int arity = 0;  // Declared argument count (Function.length); part of the op's signature.
