@@ -3,8 +3,8 @@
 //
 // The state it works on is the JS object made while building (snapshot_builder/
 // build_time_globals.h): `serialize` and `deserialize` (callback lists, registration order),
-// `building`, and `redo` (what the build's JS did to the built-ins V8 10.2 only installs after a
-// load, with the `defineProperty` to redo it). The builder keeps it in the snapshot data; the
+// `building`, and `redo` (what the build's JS did to the built-ins the linked V8 only installs
+// after a load, compat/late_builtins.h, with the `defineProperty` to redo it). The builder keeps it in the snapshot data; the
 // sidecar records where.
 #ifndef V8SNAP_RUNTIME_SNAPSHOT_HOOKS_H_
 #define V8SNAP_RUNTIME_SNAPSHOT_HOOKS_H_
