@@ -38,6 +38,7 @@ const char* KindName(ManifestProblem::Kind kind) {
     case Kind::kCycle: return "cycle";
     case Kind::kMissingSource: return "missing_source";
     case Kind::kUnknownNativeExtension: return "unknown_native_extension";
+    case Kind::kImportMap: return "import_map";
     case Kind::kOther: return "other";
   }
   return "other";
