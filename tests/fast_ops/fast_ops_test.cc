@@ -15,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "runtime/extension.h"
 #include "runtime/js_runtime.h"
+#include "runtime/runtime_test_config.h"
 #include "snapshot_builder/snapshot_builder.h"
 #include "tests/tool_runner.h"
 #include "v8-primitive.h"
@@ -57,14 +58,7 @@ namespace {
 
 constexpr char kManifest[] = "tests/fast_ops/fast_probe.textproto";
 
-RuntimeConfig ConfigFor(const std::string& manifest) {
-  ManifestCheckOptions check;
-  check.native_extensions = ExtensionRegistry::Global().Names();
-  RuntimeConfig config;
-  config.manifest = *LoadManifestOrError(SourcePath(manifest), check);
-  config.manifest_label = manifest;
-  return config;
-}
+
 
 // Calls the hot loop until the fast path was taken (V8 optimizes it after enough calls, on its
 // own schedule: the bound is in calls, not time) or 20 million calls went by; returns the fast
