@@ -56,12 +56,18 @@ build synth_warm "$data/synthetic/manifest.textproto" --code-cache=keep \
   --warmup "$data/synthetic/first_script.js"
 for n in 10 100 1000; do build "scale_$n" "$data/scaling/$n/manifest.textproto"; done
 
+# Google Benchmark 1.8 and later (unstable's) want the unit written; 1.7 (Debian 12's) refuses it.
+min_time_arg="$min_time"
+if "$out/v8snap_bench" --benchmark_list_tests --benchmark_min_time=1s >/dev/null 2>&1; then
+  min_time_arg="${min_time}s"
+fi
+
 step "in-process benchmarks ($repetitions interleaved repetitions of ${min_time}s)"
 "$out/v8snap_bench" --v8snap_data="$data" \
   --benchmark_filter="$filter" \
   --benchmark_repetitions="$repetitions" \
   --benchmark_enable_random_interleaving=true \
-  --benchmark_min_time="$min_time" \
+  --benchmark_min_time="$min_time_arg" \
   --benchmark_report_aggregates_only=true \
   --benchmark_out="$results/inprocess.json" --benchmark_out_format=json >&2
 
