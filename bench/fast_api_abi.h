@@ -67,6 +67,9 @@ class V8_EXPORT CFunction {
 
 namespace v8snap::bench {
 
+// Whether V8 emits fast API calls without --turbo-fast-api-calls (13.6 does, 10.2 does not).
+inline constexpr bool kFastApiCallsByDefault = compat::kHasFastApi;
+
 // A function template calling `slow`, with `fast` as its Fast API function: on V8 13.6 through
 // the real header (compat/fast_call.h, as ops are bound), on 10.2 through the declarations
 // above (V8 10.2 emits the call only with --turbo-fast-api-calls).
