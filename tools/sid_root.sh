@@ -28,6 +28,10 @@ packages=(
   # example) and make (examples/embedder's Makefile), as the host's suite does
   nodejs cmake make
 )
+# V8SNAP_SID_EXTRA_PACKAGES: more packages to install (make test-v8-13 names one that does not
+# exist, to check that the SKIPPED path works).
+# shellcheck disable=SC2206  # one word per package
+packages+=(${V8SNAP_SID_EXTRA_PACKAGES:-})
 # `sid_root.sh --test`: also chromium, which renders snapshot_inspect report's page in the tests.
 if [ "${1:-}" = "--test" ]; then
   packages+=(chromium)
@@ -93,8 +97,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   in_root apt-get update -qq >/dev/null 2>&1 || skip "apt-get update in the unstable root failed"
   if ! out=$(in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
     --no-install-recommends "${missing[@]}" 2>&1); then
-    broken=$(echo "$out" | grep -oE '^ [a-z0-9.+-]+ : Depends' | head -1 | awk '{print $1}')
-    skip "unstable's ${broken:-packages} cannot be installed: $(echo "$out" | grep -E '^E:' | head -1)"
+    broken=$(echo "$out" | grep -oE '^ [a-z0-9.+-]+ : Depends' | head -1 | awk '{print $1}' || true)
+    skip "unstable's ${broken:-packages} cannot be installed: $(echo "$out" | grep -E '^E:' | head -1 || true)"
   fi
 fi
 echo "sid_root: ready: $(in_root dpkg-query -W -f='libnode-dev ${Version}' libnode-dev)"
