@@ -25,17 +25,19 @@ namespace {
 
 std::atomic<int64_t> fast_calls{0};
 
-// op_fast_probe(x): (x | 0) + 1 for a Number (JS's ToInt32), -1 for anything else. The fast
-// function takes an int32_t: V8 calls it only for the Numbers whose ToInt32 it can take (the
-// loop's edge values check that the two agree on every one).
+// op_fast_probe(x): (x | 0) + 1 for a Number (JS's ToInt32), wrapping as int32, and -1 for
+// anything else. The fast function takes an int32_t: V8 calls it only for the Numbers whose
+// ToInt32 it can take (the loop's edge values check that the two agree on every one).
+int32_t PlusOne(int32_t x) { return static_cast<int32_t>(static_cast<uint32_t>(x) + 1u); }
 void OpFastProbe(const v8::FunctionCallbackInfo<v8::Value>& info) {
   v8::Local<v8::Value> x = info[0];
   info.GetReturnValue().Set(
-      x->IsNumber() ? x->Int32Value(info.GetIsolate()->GetCurrentContext()).FromJust() + 1 : -1);
+      x->IsNumber() ? PlusOne(x->Int32Value(info.GetIsolate()->GetCurrentContext()).FromJust())
+                    : -1);
 }
 int32_t FastProbe(v8::Local<v8::Value> receiver, int32_t x) {
   fast_calls.fetch_add(1, std::memory_order_relaxed);
-  return x + 1;
+  return PlusOne(x);
 }
 // op_fast_probe_count(): how many calls took the fast path so far.
 void OpFastProbeCount(const v8::FunctionCallbackInfo<v8::Value>& info) {
