@@ -15,6 +15,15 @@ absl::StatusOr<RuntimeLayout> ComputeLayout(const std::vector<std::string>& exte
   RuntimeLayout result;
   absl::flat_hash_map<std::string, std::string> op_owner;
   absl::flat_hash_map<intptr_t, std::string> reference_owner;
+  // Each op's C++ functions must have addresses of their own, or the table is ambiguous.
+  auto claim = [&reference_owner](intptr_t address, const std::string& name) -> absl::Status {
+    auto [other, fresh] = reference_owner.emplace(address, name);
+    if (fresh) return absl::OkStatus();
+    return absl::InvalidArgumentError(absl::StrCat(
+        "external references '", other->second, "' and '", name,
+        "' have the same address: each op needs its own C++ function (was the binary linked "
+        "with identical-code folding?)."));
+  };
 
   for (const std::string& extension : extensions) {
     result.layout.add_extensions(extension);
@@ -29,13 +38,7 @@ absl::StatusOr<RuntimeLayout> ComputeLayout(const std::vector<std::string>& exte
       }
       std::string reference_name = absl::StrCat(extension, ".", op.name);
       auto address = reinterpret_cast<intptr_t>(op.callback);
-      auto [other, fresh] = reference_owner.emplace(address, reference_name);
-      if (!fresh) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "external references '", other->second, "' and '", reference_name,
-            "' have the same address: each op needs its own C++ function (was the binary "
-            "linked with identical-code folding?)."));
-      }
+      if (absl::Status unique = claim(address, reference_name); !unique.ok()) return unique;
 
       OpRecord* record = result.layout.add_ops();
       record->set_id(static_cast<uint32_t>(result.ops.size()));
@@ -59,13 +62,7 @@ absl::StatusOr<RuntimeLayout> ComputeLayout(const std::vector<std::string>& exte
       if (op.fast) {
         std::string fast_name = absl::StrCat(extension, ".", op.name, ".fast");
         auto fast_address = reinterpret_cast<intptr_t>(op.fast.address);
-        auto [clash, unique] = reference_owner.emplace(fast_address, fast_name);
-        if (!unique) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              "external references '", clash->second, "' and '", fast_name,
-              "' have the same address: each fast op needs its own C++ function (was the "
-              "binary linked with identical-code folding?)."));
-        }
+        if (absl::Status unique = claim(fast_address, fast_name); !unique.ok()) return unique;
         const std::pair<std::string, ExternalReferenceRecord::Kind> fast_entries[] = {
             {fast_name, ExternalReferenceRecord::OP_FAST_CALL},
             {absl::StrCat(fast_name, "_info"), ExternalReferenceRecord::OP_FAST_CALL_INFO}};

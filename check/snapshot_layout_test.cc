@@ -11,6 +11,7 @@ namespace {
 void OpA(const v8::FunctionCallbackInfo<v8::Value>&) {}
 void OpB(const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetReturnValue().Set(1); }
 void OpC(const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetReturnValue().Set(2); }
+void OpD(const v8::FunctionCallbackInfo<v8::Value>& info) { info.GetReturnValue().Set(3); }
 
 ExtensionRegistry TwoExtensions() {
   ExtensionRegistry registry;
@@ -77,6 +78,41 @@ TEST(SnapshotLayoutTest, SharedAddressesAreRefused) {
   auto layout = ComputeLayout({"one"}, registry);
   ASSERT_FALSE(layout.ok());
   EXPECT_NE(layout.status().message().find("identical-code folding"), std::string::npos);
+}
+
+// A fast op's C function and type description follow its callback (kinds OP_FAST_CALL and
+// OP_FAST_CALL_INFO); two fast ops may share a description (one per signature) but not a
+// function. The FastCalls are made by hand: the layout never calls V8, on either V8.
+TEST(SnapshotLayoutTest, FastOpsAddTheirFunctionAndDescriptionAfterTheCallback) {
+  static const int kInfo = 0;
+  compat::FastCall fast_a{reinterpret_cast<const void*>(&OpB), &kInfo};
+  compat::FastCall fast_b{reinterpret_cast<const void*>(&OpC), &kInfo};
+  ExtensionRegistry registry;
+  registry.Register({"one", {{"op_x", OpA, 1, OpMode::kSync, fast_a}, {"op_y", OpD, 1}}});
+  auto layout = ComputeLayout({"one"}, registry);
+  ASSERT_TRUE(layout.ok()) << layout.status();
+  const Layout& l = layout->layout;
+  ASSERT_EQ(l.ops(0).external_reference_indexes_size(), 3);
+  EXPECT_EQ(l.external_references(1).name(), "one.op_x.fast");
+  EXPECT_EQ(l.external_references(1).kind(), ExternalReferenceRecord::OP_FAST_CALL);
+  EXPECT_EQ(l.external_references(2).name(), "one.op_x.fast_info");
+  EXPECT_EQ(l.external_references(2).kind(), ExternalReferenceRecord::OP_FAST_CALL_INFO);
+  EXPECT_EQ(layout->external_references[1], reinterpret_cast<intptr_t>(&OpB));
+  EXPECT_EQ(layout->external_references[2], reinterpret_cast<intptr_t>(&kInfo));
+  EXPECT_EQ(l.ops(1).external_reference_indexes(0), 3u);
+
+  ExtensionRegistry same_info;
+  same_info.Register({"one", {{"op_x", OpA, 1, OpMode::kSync, fast_a},
+                              {"op_y", OpD, 1, OpMode::kSync, fast_b}}});
+  EXPECT_TRUE(ComputeLayout({"one"}, same_info).ok()) << "one description, two functions";
+
+  ExtensionRegistry same_function;
+  same_function.Register({"one", {{"op_x", OpA, 1, OpMode::kSync, fast_a},
+                                  {"op_y", OpD, 1, OpMode::kSync, fast_a}}});
+  auto refused = ComputeLayout({"one"}, same_function);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("'one.op_x.fast' and 'one.op_y.fast'"),
+            std::string::npos);
 }
 
 }  // namespace
