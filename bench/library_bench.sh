@@ -34,12 +34,8 @@ python3 bench/gen_library_inputs.py "$modules/node_modules" "$libs" >&2
 names=(typescript lodash preact marked acorn)
 
 node_bin="$(command -v node || true)"
-deno="${DENO:-}"
-for candidate in "$out/deno/deno" out/deno/deno; do
-  [ -z "$deno" ] && [ -x "$candidate" ] && deno="$candidate"
-done
-[ -z "$deno" ] && deno="$(command -v deno || true)"
-if [ -z "$deno" ] && bash tools/install_deno.sh >&2; then deno=out/deno/deno; fi
+. "$(dirname "${BASH_SOURCE[0]}")/find_deno.sh"
+deno="$(find_deno "$out")"
 
 for lib in "${names[@]}"; do
   d="$libs/$lib"

@@ -29,12 +29,8 @@ commands=(
   "prestarted=$out/snapshot_run_client $dir/s.sock bench/hello.js"
   "client_alone=$out/snapshot_run_client --help"
 )
-deno="${DENO:-}"
-for candidate in "$out/deno/deno" out/deno/deno; do
-  [ -z "$deno" ] && [ -x "$candidate" ] && deno="$candidate"
-done
-[ -z "$deno" ] && deno="$(command -v deno || true)"
-if [ -z "$deno" ] && bash tools/install_deno.sh >&2; then deno=out/deno/deno; fi
+. "$(dirname "${BASH_SOURCE[0]}")/find_deno.sh"
+deno="$(find_deno "$out")"
 if [ -n "$deno" ]; then
   echo "  deno: $deno $("$deno" --version | head -1)" >&2
   commands+=("deno=$deno run --quiet bench/hello.js")
