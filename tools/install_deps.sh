@@ -23,8 +23,12 @@ apt_packages=(
 # `install_deps.sh --test`: also what only the tests need: make test renders `snapshot_inspect
 # report`'s page in a real browser, headless (tests/html_report_test.cc); make demo and make
 # build do without it.
+# The tests also compare what JS prints with node's output (a `node` already on PATH is used,
+# else Debian's nodejs), fetch their pinned npm packages with npm, and build the CMake example.
 if [ "${1:-}" = "--test" ]; then
-  apt_packages+=(chromium)
+  apt_packages+=(chromium cmake)
+  command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+  command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 fi
 
 # `install_deps.sh --fuzz`: also clang and its sanitizer/libFuzzer runtimes (make fuzz only).
