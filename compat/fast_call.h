@@ -61,6 +61,7 @@ inline v8::Local<v8::FunctionTemplate> NewOpTemplate(v8::Isolate* isolate,
                                                      v8::Local<v8::Value> data, int length,
                                                      const FastCall& fast) {
 #if V8_MAJOR_VERSION >= 13
+  // Only with a fast function: v8::CFunction's constructor aborts on a null address.
   if (fast) {
     v8::CFunction c_function(fast.address, static_cast<const v8::CFunctionInfo*>(fast.info));
     return v8::FunctionTemplate::New(isolate, callback, data, v8::Local<v8::Signature>(), length,
